@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds kube-apiserver, kubectl (from k8s.io/kubernetes) and etcd (from go.etcd.io/etcd/server/v3) from the Go
+# module proxy into ~/.kubeapitest/k8s/<version>-linux-amd64/, the layout io.fabric8:kube-api-test looks up in
+# offline mode. Skipped when the three binaries are there and report the pinned versions.
+set -euo pipefail
+
+K8S_VERSION=1.34.4      # keep in step with tools/kube-binaries/go.mod and kube-api-test.version in pom.xml
+ETCD_VERSION=3.6.4      # keep in step with tools/etcd/go.mod
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+dest="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
+
+have_pinned() {
+  [ -x "$dest/kube-apiserver" ] && [ -x "$dest/etcd" ] && [ -x "$dest/kubectl" ] || return 1
+  "$dest/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes v${K8S_VERSION}" || return 1
+  "$dest/kubectl" version --client 2>/dev/null | grep -q "Client Version: v${K8S_VERSION}" || return 1
+  "$dest/etcd" --version 2>/dev/null | grep -q "etcd Version: ${ETCD_VERSION}" || return 1
+}
+
+if have_pinned; then
+  echo "kube binaries v${K8S_VERSION} (etcd ${ETCD_VERSION}) present in $dest"
+  exit 0
+fi
+
+mkdir -p "$dest"
+export CGO_ENABLED=0 GOFLAGS=-mod=mod GOOS=linux GOARCH=amd64
+build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+minor=$(echo "$K8S_VERSION" | cut -d. -f2)
+stamp=""
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  stamp+=" -X ${pkg}.gitVersion=v${K8S_VERSION} -X ${pkg}.gitMajor=1 -X ${pkg}.gitMinor=${minor}"
+  stamp+=" -X ${pkg}.gitTreeState=clean -X ${pkg}.buildDate=${build_date}"
+done
+
+echo "building kube-apiserver and kubectl v${K8S_VERSION} from the Go module proxy (takes several minutes)"
+cd "$root/tools/kube-binaries"
+for cmd in kube-apiserver kubectl; do
+  go build -trimpath -ldflags "-s -w${stamp}" -o "$dest/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
+  mv "$dest/$cmd.tmp" "$dest/$cmd"
+done
+
+echo "building etcd v${ETCD_VERSION}"
+cd "$root/tools/etcd"
+go build -trimpath -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=v${ETCD_VERSION}" \
+  -o "$dest/etcd.tmp" go.etcd.io/etcd/server/v3
+mv "$dest/etcd.tmp" "$dest/etcd"
+
+have_pinned || { echo "built binaries do not report the pinned versions" >&2; exit 1; }
+ls -l "$dest"

@@ -1,0 +1,33 @@
+package gov.cms.bfd.migrator.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** One BFD environment whose migrator deployments the operator watches over and recovers. */
+@Group(MigratorDeployment.GROUP)
+@Version(MigratorDeployment.VERSION)
+@ShortNames("md")
+@AdditionalPrinterColumn(name = "Environment", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".spec.environment")
+@AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Deployable", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Deployable\")].status")
+@AdditionalPrinterColumn(name = "Failure mode", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.failureMode")
+@AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE,
+    jsonPath = ".metadata.creationTimestamp")
+public class MigratorDeployment extends CustomResource<MigratorDeploymentSpec, MigratorDeploymentStatus>
+    implements Namespaced {
+
+  public static final String GROUP = "migrator.bfd.cms.gov";
+  public static final String VERSION = "v1alpha1";
+  /** Annotation a person sets to the current {@code status.planFingerprint} to approve that plan. */
+  public static final String APPROVE_ANNOTATION = GROUP + "/approve";
+  /** Annotation naming who approved; an admission policy holds it to the requesting user. */
+  public static final String APPROVED_BY_ANNOTATION = GROUP + "/approved-by";
+}

@@ -1,0 +1,33 @@
+package gov.cms.bfd.migrator.operator.api;
+
+/** Condition reasons of DESIGN.md §2, plus those of the reconcile itself. */
+public final class Reasons {
+  // Reconcile (Ready / Reconciling / Stalled)
+  public static final String NOT_OBSERVED_YET = "NotObservedYet";
+  public static final String OBSERVED = "Observed";
+  public static final String SUSPENDED = "Suspended";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String AS_EXPECTED = "AsExpected";
+  public static final String AWS_UNAVAILABLE = "AwsUnavailable";
+  public static final String ACCESS_DENIED = "AccessDenied";
+  // QueueEmpty
+  public static final String QUEUE_HAS_MESSAGES = "QueueHasMessages";
+  public static final String QUEUE_IS_EMPTY = "QueueIsEmpty";
+  public static final String QUEUE_NOT_FOUND = "QueueNotFound";
+  // InstanceAbsent
+  public static final String NO_INSTANCE = "NoInstance";
+  public static final String MIGRATION_IN_PROGRESS = "MigrationInProgress";
+  public static final String ORPHANED_INSTANCE = "OrphanedInstance";
+  public static final String STALLED_MIGRATOR = "StalledMigrator";
+  // MigrationSucceeded
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String INVALID_APP_CONFIGURATION = "InvalidAppConfiguration";
+  public static final String MIGRATION_FAILED = "MigrationFailed";
+  public static final String VALIDATION_FAILED = "ValidationFailed";
+  public static final String UNHANDLED_EXCEPTION = "UnhandledException";
+  public static final String UNKNOWN_EXIT_STATUS = "UnknownExitStatus";
+  public static final String NO_RESULT_YET = "NoResultYet";
+  public static final String IN_PROGRESS = "InProgress";
+
+  private Reasons() {}
+}

@@ -1,0 +1,30 @@
+package gov.cms.bfd.migrator.operator.model;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Everything one reconcile starts from, converted once from the resource: its identity, generation,
+ * annotations, the resolved spec (or why it cannot be resolved), and the time the reconcile began.
+ */
+public record Input(
+    String namespace,
+    String name,
+    long generation,
+    Map<String, String> annotations,
+    Resolved settings,
+    Instant now) {
+
+  public Input {
+    annotations = Map.copyOf(annotations);
+  }
+
+  /** The resolved spec, or the reason it could not be resolved. */
+  public sealed interface Resolved {
+    /** A usable spec. */
+    record Valid(Settings settings) implements Resolved {}
+
+    /** A spec only a person can fix. */
+    record Invalid(InvalidSpecException problem) implements Resolved {}
+  }
+}

@@ -1,0 +1,26 @@
+package gov.cms.bfd.migrator.operator.reconciler;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Counts status writes per resource, so tests and dashboards can see that a no-op writes nothing. */
+@ApplicationScoped
+public class StatusWrites {
+
+  public static final String METRIC = "migrator_status_writes";
+  private final MeterRegistry registry;
+
+  public StatusWrites(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void record(String namespace, String name) {
+    registry.counter(METRIC, "namespace", namespace, "name", name).increment();
+  }
+
+  /** How many status writes this process made for the resource. */
+  public double count(String namespace, String name) {
+    var counter = registry.find(METRIC).tags("namespace", namespace, "name", name).counter();
+    return counter == null ? 0 : counter.count();
+  }
+}

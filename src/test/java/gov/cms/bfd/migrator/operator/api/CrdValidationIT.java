@@ -1,0 +1,190 @@
+package gov.cms.bfd.migrator.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gov.cms.bfd.migrator.operator.testbed.TestBed;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The CRD in crds/ on a real API server: invalid specs are refused with a message a person understands. */
+class CrdValidationIT {
+
+  private static final String NAMESPACE = "crd-validation";
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void connect() {
+    client = TestBed.get().client();
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .serverSideApply();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    client.close();
+  }
+
+  /** Each row: why the spec is wrong, the change from a minimal valid spec, the field named, words said. */
+  static Stream<Arguments> invalidSpecs() {
+    return Stream.of(
+        row("environment with upper case and underscore", "environment", "Prod_1",
+            "spec.environment", "must be a DNS label"),
+        row("environment starting with a hyphen", "environment", "-test",
+            "spec.environment", "must be a DNS label"),
+        row("environment longer than a DNS label", "environment", "e".repeat(64),
+            "spec.environment", "63"),
+        row("no environment at all", "environment", null,
+            "spec.environment", "Required value"),
+        row("unknown remediation mode", "remediation.mode", "Yolo",
+            "spec.remediation.mode", "supported values: \"Approve\", \"Auto\", \"Observe\""),
+        row("unknown afterFailure", "remediation.afterFailure", "Never",
+            "spec.remediation.afterFailure", "supported values"),
+        row("negative maxActionsPerHour", "remediation.maxActionsPerHour", -1,
+            "spec.remediation.maxActionsPerHour", "greater than or equal to 0"),
+        row("huge maxActionsPerHour", "remediation.maxActionsPerHour", 100000,
+            "spec.remediation.maxActionsPerHour", "less than or equal to 60"),
+        row("maxActionsPerHour that is not a number", "remediation.maxActionsPerHour", "four",
+            "spec.remediation.maxActionsPerHour", "must be of type integer"),
+        row("pollInterval in words", "timing.pollInterval", "5 minutes",
+            "spec.timing.pollInterval", "must be a Go duration"),
+        row("staleAfter without a unit", "timing.staleAfter", "15",
+            "spec.timing.staleAfter", "must be a Go duration"),
+        row("activePollInterval longer than pollInterval", "timing.activePollInterval", "1m",
+            "spec.timing.activePollInterval", "must not be longer than pollInterval"),
+        row("activePollInterval under a second", "timing.activePollInterval", "500ms",
+            "spec.timing.activePollInterval", "must be at least 1s"),
+        row("pollInterval over a day", "timing.pollInterval", "48h",
+            "spec.timing.pollInterval", "must be at most 24h"),
+        row("staleAfter too short to outlast silent steps", "timing.staleAfter", "30s",
+            "spec.timing.staleAfter", "must be at least 1m"),
+        row("queue name with spaces", "queue.name", "bfd test migrator",
+            "spec.queue.name", "is not a name SQS accepts"),
+        row("queue name over 80 characters", "queue.name", "q".repeat(81),
+            "spec.queue.name", "is not a name SQS accepts"),
+        row("queue name too long once the environment is filled in", "queue.name",
+            "bfd-${environment}-${environment}-migrator", "spec.queue.name", "is not a name SQS accepts",
+            "environment", "e".repeat(40)),
+        row("malformed role ARN", "aws.roleArn", "arn:aws:iam::12345:role/x",
+            "spec.aws.roleArn", "must be an IAM role ARN"),
+        row("a user ARN instead of a role", "aws.roleArn", "arn:aws:iam::123456789012:user/alice",
+            "spec.aws.roleArn", "must be an IAM role ARN"),
+        row("bad region", "aws.region", "mars-1",
+            "spec.aws.region", "must be an AWS region name"),
+        row("empty instance tags would match every instance", "instance.tags", Map.of(),
+            "spec.instance.tags", "should have at least 1 properties"),
+        row("reserved aws: tag key", "instance.tags", Map.of("aws:cloudformation:stack-name", "x"),
+            "spec.instance.tags", "reserved by AWS"),
+        row("unit that is not a service", "service.unit", "bfd-db-migrator",
+            "spec.service.unit", "must be a systemd service unit name"),
+        row("log group with spaces", "service.logGroup", "/bfd/test/migrator log",
+            "spec.service.logGroup", "must be a CloudWatch Logs group name"),
+        row("schema version with a space", "expectedSchemaVersion", "v 1",
+            "spec.expectedSchemaVersion", "must be a Flyway schema version"),
+        row("suspend that is not a boolean", "suspend", "yes",
+            "spec.suspend", "must be of type boolean"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidSpecs")
+  void invalidSpecIsRefusedNamingTheField(String why, Map<String, Object> spec, String field, String words) {
+    var resource = resource("invalid-" + Math.abs(why.hashCode()), spec);
+
+    assertThatThrownBy(() -> client.resource(resource).create())
+        .as(why)
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).as("HTTP status for: " + why).isEqualTo(422);
+          assertThat(e.getStatus().getMessage()).as("message for: " + why).contains(field).contains(words);
+        });
+  }
+
+  @Test
+  void environmentCannotChange() {
+    var created = client.resource(resource("immutable", Map.of("environment", "test"))).create();
+    created.setAdditionalProperty("spec", Map.of("environment", "prod"));
+
+    assertThatThrownBy(() -> client.resource(created).update())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e ->
+            assertThat(e.getStatus().getMessage()).contains("spec.environment").contains("is immutable"));
+  }
+
+  @Test
+  void minimalSpecComesBackWithEveryDefault() {
+    var created = client.resource(resource("minimal", Map.of("environment", "prod-sbx"))).create();
+
+    assertThat(created.getAdditionalProperties().get("spec")).isEqualTo(Map.of(
+        "environment", "prod-sbx",
+        "aws", Map.of("region", "us-east-1"),
+        "queue", Map.of("name", "bfd-${environment}-migrator"),
+        "instance", Map.of("tags", Map.of("Name", "bfd-${environment}-migrator")),
+        "service", Map.of("unit", "bfd-db-migrator.service",
+            "logGroup", "/bfd/${environment}/bfd-db-migrator/migrator-log.json"),
+        "timing", Map.of("pollInterval", "30s", "activePollInterval", "5s", "staleAfter", "15m",
+            "maxMigrationDuration", "2h"),
+        "remediation", Map.of("mode", "Auto", "purgeQueue", true, "stopService", false,
+            "terminateInstance", false, "afterFailure", "Approve", "maxActionsPerHour", 4),
+        "suspend", false));
+  }
+
+  @Test
+  void fullyValidSpecIsAccepted() {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("environment", "test");
+    spec.put("aws", Map.of("region", "us-gov-west-1", "roleArn", "arn:aws-us-gov:iam::123456789012:role/ops/bfd"));
+    spec.put("queue", Map.of("name", "bfd-test-migrator.fifo"));
+    spec.put("instance", Map.of("tags", Map.of("Name", "bfd-test-migrator", "role", "migrator")));
+    spec.put("expectedSchemaVersion", "20240522164906244");
+    spec.put("timing", Map.of("pollInterval", "1m30s", "activePollInterval", "2.5s", "staleAfter", "20m",
+        "maxMigrationDuration", "3h"));
+
+    assertThat(client.resource(resource("full", spec)).create().getMetadata().getUid()).isNotBlank();
+  }
+
+  private static Arguments row(String why, String path, Object value, String field, String words) {
+    return row(why, path, value, field, words, "environment", "test");
+  }
+
+  private static Arguments row(String why, String path, Object value, String field, String words,
+      String otherPath, Object otherValue) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    put(spec, otherPath, otherValue);
+    put(spec, path, value);
+    return Arguments.of(why, spec, field, words);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void put(Map<String, Object> spec, String path, Object value) {
+    String[] parts = path.split("\\.");
+    Map<String, Object> at = spec;
+    for (int i = 0; i < parts.length - 1; i++) {
+      at = (Map<String, Object>) at.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
+    }
+    if (value == null) {
+      at.remove(parts[parts.length - 1]);
+    } else {
+      at.put(parts[parts.length - 1], value);
+    }
+  }
+
+  private static GenericKubernetesResource resource(String name, Map<String, Object> spec) {
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(MigratorDeployment.GROUP + "/" + MigratorDeployment.VERSION)
+        .withKind("MigratorDeployment")
+        .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+        .withAdditionalProperties(Map.of("spec", spec))
+        .build();
+  }
+
+}

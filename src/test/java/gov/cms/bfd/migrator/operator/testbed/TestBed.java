@@ -1,0 +1,111 @@
+package gov.cms.bfd.migrator.operator.testbed;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The real parts every integration test shares in one JVM: a kube-apiserver with etcd, and moto. Started
+ * once on first use with the project's CRD installed, stopped by a shutdown hook however the run ends
+ * (moto also ends itself if the JVM is killed outright).
+ */
+public final class TestBed {
+
+  private static final Logger LOG = Logger.getLogger(TestBed.class);
+  private static TestBed instance;
+
+  private final KubeApiServerProcess kube;
+  private final MotoServer moto;
+  private final Path projectRoot;
+
+  private TestBed(KubeApiServerProcess kube, MotoServer moto, Path projectRoot) {
+    this.kube = kube;
+    this.moto = moto;
+    this.projectRoot = projectRoot;
+  }
+
+  /** The shared test bed, started on first call. */
+  public static synchronized TestBed get() {
+    if (instance == null) {
+      Path root = findProjectRoot();
+      long started = System.nanoTime();
+      KubeApiServerProcess kube = KubeApiServerProcess.start();
+      MotoServer moto;
+      try {
+        moto = MotoServer.start(root);
+      } catch (RuntimeException e) {
+        kube.stop();
+        throw e;
+      }
+      var bed = new TestBed(kube, moto, root);
+      Runtime.getRuntime().addShutdownHook(new Thread(bed::stop, "test-bed-stop"));
+      instance = bed;
+      bed.installCrd();
+      LOG.infof("test bed up in %d ms: kube-apiserver v%s, moto at %s",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), KubeApiServerProcess.VERSION, moto.endpoint());
+    }
+    return instance;
+  }
+
+  public Config kubeConfig() {
+    return kube.clientConfig();
+  }
+
+  public String kubeconfigYaml() {
+    return kube.kubeconfigYaml();
+  }
+
+  /** A new client as the cluster admin (system:masters); close it after use. */
+  public KubernetesClient client() {
+    return new KubernetesClientBuilder().withConfig(kubeConfig()).build();
+  }
+
+  public MotoServer moto() {
+    return moto;
+  }
+
+  public Path projectRoot() {
+    return projectRoot;
+  }
+
+  /** crds/ as a user would apply it, waiting until the API server serves the type. */
+  private void installCrd() {
+    try (var client = client(); var in = new FileInputStream(
+        projectRoot.resolve("crds/migratordeployments.migrator.bfd.cms.gov-v1.yml").toFile())) {
+      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      client.resource(crd).serverSideApply();
+      client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+              .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+              60, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read crds/: " + e.getMessage(), e);
+    }
+  }
+
+  private void stop() {
+    try {
+      moto.stop();
+    } finally {
+      kube.stop();
+    }
+  }
+
+  private static Path findProjectRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("pom.xml"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("tests must run inside the project");
+    }
+    return dir;
+  }
+}
