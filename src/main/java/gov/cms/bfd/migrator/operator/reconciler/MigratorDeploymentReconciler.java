@@ -35,6 +35,7 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
 
   @Override
   public UpdateControl<MigratorDeployment> reconcile(MigratorDeployment resource, Context<MigratorDeployment> context) {
+    writes.reconciled(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
     var input = input(resource);
     var status = composer.compose(input, resource.getStatus());
     return patchIfChanged(resource, status).rescheduleAfter(nextPoll(input));

@@ -111,6 +111,16 @@ class CrdValidationIT {
   }
 
   @Test
+  void resourceWithoutSpecIsRefused() {
+    var resource = resource("no-spec", Map.of());
+    resource.getAdditionalProperties().remove("spec");
+
+    assertThatThrownBy(() -> client.resource(resource).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e ->
+            assertThat(e.getStatus().getMessage()).contains("spec is required"));
+  }
+
+  @Test
   void environmentCannotChange() {
     var created = client.resource(resource("immutable", Map.of("environment", "test"))).create();
     created.setAdditionalProperty("spec", Map.of("environment", "prod"));
@@ -183,7 +193,7 @@ class CrdValidationIT {
         .withApiVersion(MigratorDeployment.GROUP + "/" + MigratorDeployment.VERSION)
         .withKind("MigratorDeployment")
         .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
-        .withAdditionalProperties(Map.of("spec", spec))
+        .withAdditionalProperties(new LinkedHashMap<>(Map.of("spec", spec)))
         .build();
   }
 

@@ -3,46 +3,58 @@ package gov.cms.bfd.migrator.operator.testbed;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * A real kube-apiserver and etcd, started by kube-api-test in offline mode from the binaries that
  * {@code make test-deps} builds. Server-side apply, validation, CEL and RBAC are all on, as in production.
+ *
+ * <p>kube-api-test is pointed at a private directory whose "binaries" are two-line scripts that exec the
+ * real ones under {@code setpriv --pdeathsig KILL}: if the JVM dies without running its shutdown hook
+ * (SIGKILL, a CI time-out), the kernel kills the API server and etcd with it.
  */
 final class KubeApiServerProcess {
 
   /** The release hack/build-kube-binaries.sh builds; Maven passes it in, the default keeps IDE runs working. */
   static final String VERSION = System.getProperty("kube-api-test.k8s-version", "1.34.4");
+  private static final List<String> BINARIES = List.of("kube-apiserver", "etcd", "kubectl");
 
   private final KubeAPIServer server;
   private final String kubeconfigYaml;
+  private final Path workDir;
 
-  private KubeApiServerProcess(KubeAPIServer server) {
+  private KubeApiServerProcess(KubeAPIServer server, Path workDir) {
     this.server = server;
+    this.workDir = workDir;
     this.kubeconfigYaml = server.getKubeConfigYaml();
   }
 
+  /** Starts both; call from a thread that lives as long as the JVM (the parent-death signal follows it). */
   static KubeApiServerProcess start() {
     Path home = Path.of(System.getenv().getOrDefault("KUBE_API_TEST_DIR",
         Path.of(System.getProperty("user.home"), ".kubeapitest").toString()));
     Path binaries = home.resolve("k8s").resolve(VERSION + "-linux-amd64");
-    for (String binary : List.of("kube-apiserver", "etcd", "kubectl")) {
+    for (String binary : BINARIES) {
       if (!Files.isExecutable(binaries.resolve(binary))) {
         throw new IllegalStateException("No " + binary + " in " + binaries
             + ": run `make test-deps` to build Kubernetes v" + VERSION + " from the Go module proxy.");
       }
     }
+    Path workDir = guardedBinaries(binaries);
     var server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-        .withTestDir(home.toString())
+        .withTestDir(workDir.toString())
         .withApiServerVersion(VERSION)
         .withOfflineMode(true)
         .withUpdateKubeConfig(false)
         .withStartupTimeout(120_000)
         .build());
     server.start();
-    return new KubeApiServerProcess(server);
+    return new KubeApiServerProcess(server, workDir);
   }
 
   String kubeconfigYaml() {
@@ -54,6 +66,36 @@ final class KubeApiServerProcess {
   }
 
   void stop() {
-    server.stop();
+    try {
+      server.stop();
+    } finally {
+      deleteQuietly(workDir);
+    }
+  }
+
+  private static Path guardedBinaries(Path realBinaries) {
+    try {
+      Path workDir = Files.createTempDirectory("kube-api-test-");
+      Path binDir = Files.createDirectories(workDir.resolve("k8s").resolve(VERSION + "-linux-amd64"));
+      boolean setpriv = Files.isExecutable(Path.of("/usr/bin/setpriv"));
+      for (String binary : BINARIES) {
+        String exec = (setpriv ? "exec /usr/bin/setpriv --pdeathsig KILL -- " : "exec ")
+            + "'" + realBinaries.resolve(binary) + "' \"$@\"\n";
+        Path script = binDir.resolve(binary);
+        Files.writeString(script, "#!/bin/sh\n" + exec);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+      }
+      return workDir;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot prepare the kube-api-test directory: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temp directory left behind is harmless
+    }
   }
 }

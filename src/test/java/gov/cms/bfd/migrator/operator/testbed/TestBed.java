@@ -8,6 +8,9 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -34,24 +37,56 @@ public final class TestBed {
   /** The shared test bed, started on first call. */
   public static synchronized TestBed get() {
     if (instance == null) {
-      Path root = findProjectRoot();
-      long started = System.nanoTime();
-      KubeApiServerProcess kube = KubeApiServerProcess.start();
-      MotoServer moto;
-      try {
-        moto = MotoServer.start(root);
-      } catch (RuntimeException e) {
-        kube.stop();
-        throw e;
-      }
-      var bed = new TestBed(kube, moto, root);
-      Runtime.getRuntime().addShutdownHook(new Thread(bed::stop, "test-bed-stop"));
-      instance = bed;
-      bed.installCrd();
-      LOG.infof("test bed up in %d ms: kube-apiserver v%s, moto at %s",
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), KubeApiServerProcess.VERSION, moto.endpoint());
+      instance = startOnKeeperThread();
     }
     return instance;
+  }
+
+  /**
+   * Starts the processes from a daemon thread that never ends: a parent-death signal fires when the thread
+   * that spawned the process ends, and test frameworks start resources from short-lived threads.
+   */
+  private static TestBed startOnKeeperThread() {
+    var started = new CompletableFuture<TestBed>();
+    var keeper = new Thread(() -> {
+      try {
+        started.complete(start());
+      } catch (Throwable e) {
+        started.completeExceptionally(e);
+        return;
+      }
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "test-bed-keeper");
+    keeper.setDaemon(true);
+    keeper.start();
+    try {
+      return started.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static TestBed start() {
+    Path root = findProjectRoot();
+    long started = System.nanoTime();
+    KubeApiServerProcess kube = KubeApiServerProcess.start();
+    MotoServer moto;
+    try {
+      moto = MotoServer.start(root);
+    } catch (RuntimeException e) {
+      kube.stop();
+      throw e;
+    }
+    var bed = new TestBed(kube, moto, root);
+    Runtime.getRuntime().addShutdownHook(new Thread(bed::stop, "test-bed-stop"));
+    bed.installCrd();
+    LOG.infof("test bed up in %d ms: kube-apiserver v%s, moto at %s",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), KubeApiServerProcess.VERSION, moto.endpoint());
+    return bed;
   }
 
   public Config kubeConfig() {
