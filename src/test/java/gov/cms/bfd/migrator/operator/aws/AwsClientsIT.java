@@ -1,0 +1,68 @@
+package gov.cms.bfd.migrator.operator.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.cms.bfd.migrator.operator.testbed.TestBed;
+import java.net.URI;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The SDK clients reach the endpoint they are given (moto here) and the region the spec names. */
+class AwsClientsIT {
+
+  private AwsClients clients;
+
+  @BeforeEach
+  void connect() {
+    TestBed.get().moto().reset();
+    URI moto = TestBed.get().moto().endpoint();
+    clients = new AwsClients(new AwsSettings() {
+      @Override
+      public Optional<URI> endpointUrl() {
+        return Optional.of(moto);
+      }
+
+      @Override
+      public Optional<String> accessKeyId() {
+        return Optional.of("testing");
+      }
+
+      @Override
+      public Optional<String> secretAccessKey() {
+        return Optional.of("testing");
+      }
+    });
+  }
+
+  @AfterEach
+  void close() {
+    clients.close();
+  }
+
+  @Test
+  void queueCreatedInOneRegionIsSeenThereAndNowhereElse() {
+    clients.sqs("us-west-2").createQueue(b -> b.queueName("bfd-test-migrator"));
+
+    assertThat(clients.sqs("us-west-2").listQueues().queueUrls()).anyMatch(u -> u.endsWith("/bfd-test-migrator"));
+    assertThat(clients.sqs("us-east-1").listQueues().queueUrls()).isEmpty();
+  }
+
+  @Test
+  void clientsAreReusedPerServiceAndRegion() {
+    assertThat(clients.sqs("us-east-1")).isSameAs(clients.sqs("us-east-1"));
+    assertThat(clients.sqs("us-east-1")).isNotSameAs(clients.sqs("us-west-2"));
+    assertThat(clients.ec2("us-east-1").describeInstances().reservations()).isEmpty();
+    assertThat(clients.sts("us-east-1").getCallerIdentity().account()).isNotBlank();
+  }
+
+  @Test
+  void resetForgetsEverythingMotoHolds() {
+    clients.sqs("us-west-2").createQueue(b -> b.queueName("bfd-reset-check-migrator"));
+
+    TestBed.get().moto().reset();
+
+    assertThat(clients.sqs("us-west-2").listQueues().queueUrls()).isEmpty();
+  }
+}

@@ -1,0 +1,102 @@
+package gov.cms.bfd.migrator.operator.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.cms.bfd.migrator.operator.api.Condition;
+import gov.cms.bfd.migrator.operator.api.ConditionTypes;
+import gov.cms.bfd.migrator.operator.api.HistoryEntry;
+import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
+import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.model.Input;
+import gov.cms.bfd.migrator.operator.model.InvalidSpecException;
+import gov.cms.bfd.migrator.operator.model.Settings;
+import gov.cms.bfd.migrator.operator.model.SettingsFixtures;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusComposerTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-26T10:00:00.123Z");
+  private final StatusComposer composer = new StatusComposer();
+
+  @Test
+  void composeTwiceChangesNothing() {
+    var first = composer.compose(input(1, valid(false), T0), null);
+    var second = composer.compose(input(1, valid(false), T0.plusSeconds(90)), first);
+
+    assertThat(second).usingRecursiveComparison().isEqualTo(first);
+  }
+
+  @Test
+  void everyConditionCarriesTheGenerationAndTimesAreWholeSeconds() {
+    var status = composer.compose(input(7, valid(false), T0), null);
+
+    assertThat(status.observedGeneration).isEqualTo(7L);
+    assertThat(status.conditions).extracting(c -> c.type).containsExactlyElementsOf(ConditionTypes.ALL);
+    assertThat(status.conditions).allSatisfy(c -> {
+      assertThat(c.observedGeneration).isEqualTo(7L);
+      assertThat(c.lastTransitionTime).isEqualTo("2026-11-26T10:00:00Z");
+    });
+  }
+
+  @Test
+  void transitionTimeMovesOnlyForConditionsWhoseStatusFlips() {
+    var before = composer.compose(input(1, valid(false), T0), null);
+    var after = composer.compose(input(2, valid(true), T0.plusSeconds(60)), before);
+
+    // Ready: False (NotObservedYet) -> False (Suspended): kept. Reconciling: True -> False: moved.
+    assertThat(condition(after, ConditionTypes.READY).reason).isEqualTo(Reasons.SUSPENDED);
+    assertThat(condition(after, ConditionTypes.READY).lastTransitionTime).isEqualTo("2026-11-26T10:00:00Z");
+    assertThat(condition(after, ConditionTypes.RECONCILING).status).isEqualTo("False");
+    assertThat(condition(after, ConditionTypes.RECONCILING).lastTransitionTime).isEqualTo("2026-11-26T10:01:00Z");
+    assertThat(after.conditions).allSatisfy(c -> assertThat(c.observedGeneration).isEqualTo(2L));
+  }
+
+  @Test
+  void invalidSpecStallsAndSaysWhatToFix() {
+    var status = composer.compose(input(3, new Input.Resolved.Invalid(
+        new InvalidSpecException("spec.timing", "is missing")), T0), null);
+
+    assertThat(condition(status, ConditionTypes.STALLED).status).isEqualTo("True");
+    assertThat(condition(status, ConditionTypes.STALLED).message).contains("spec.timing is missing");
+    assertThat(condition(status, ConditionTypes.READY).status).isEqualTo("False");
+    assertThat(condition(status, ConditionTypes.DEPLOYABLE).status).isEqualTo("Unknown");
+  }
+
+  @Test
+  void domainConditionsAreUnknownUntilObservedNeverAGuess() {
+    var status = composer.compose(input(1, valid(false), T0), null);
+
+    for (String type : ConditionTypes.DOMAIN) {
+      assertThat(condition(status, type).status).as(type).isEqualTo("Unknown");
+      assertThat(condition(status, type).reason).as(type).isEqualTo(Reasons.NOT_OBSERVED_YET);
+    }
+  }
+
+  @Test
+  void historyIsCarriedOver() {
+    var prior = new MigratorDeploymentStatus();
+    var entry = new HistoryEntry();
+    entry.time = "2026-11-26T09:00:00Z";
+    prior.history = List.of(entry);
+
+    assertThat(composer.compose(input(1, valid(false), T0), prior).history).containsExactly(entry);
+  }
+
+  private static Input input(long generation, Input.Resolved settings, Instant now) {
+    return new Input("ns", "test", generation, Map.of(), settings, now);
+  }
+
+  private static Input.Resolved valid(boolean suspend) {
+    Settings settings = SettingsFixtures.defaults("test");
+    return new Input.Resolved.Valid(new Settings(settings.environment(), settings.region(), settings.roleArn(),
+        settings.queueName(), settings.instanceTags(), settings.serviceUnit(), settings.logGroup(),
+        settings.expectedSchemaVersion(), settings.timing(), settings.remediation(), suspend));
+  }
+
+  private static Condition condition(MigratorDeploymentStatus status, String type) {
+    return Conditions.find(status.conditions, type).orElseThrow();
+  }
+}
