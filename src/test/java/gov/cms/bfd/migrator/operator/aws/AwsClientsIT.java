@@ -2,21 +2,23 @@ package gov.cms.bfd.migrator.operator.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The SDK clients reach the endpoint they are given (moto here) and the region the spec names. */
+@ExtendWith(MotoReset.class)
 class AwsClientsIT {
 
   private AwsClients clients;
 
   @BeforeEach
   void connect() {
-    TestBed.get().moto().reset();
     URI moto = TestBed.get().moto().endpoint();
     clients = new AwsClients(new AwsSettings() {
       @Override

@@ -36,8 +36,10 @@ final class KubeApiServerProcess {
 
   /** Starts both; call from a thread that lives as long as the JVM (the parent-death signal follows it). */
   static KubeApiServerProcess start() {
+    // Where hack/build-kube-binaries.sh puts them: $KUBE_API_TEST_DIR, else $HOME/.kubeapitest.
+    String userHome = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
     Path home = Path.of(System.getenv().getOrDefault("KUBE_API_TEST_DIR",
-        Path.of(System.getProperty("user.home"), ".kubeapitest").toString()));
+        Path.of(userHome, ".kubeapitest").toString()));
     Path binaries = home.resolve("k8s").resolve(VERSION + "-linux-amd64");
     for (String binary : BINARIES) {
       if (!Files.isExecutable(binaries.resolve(binary))) {
@@ -59,6 +61,19 @@ final class KubeApiServerProcess {
 
   String kubeconfigYaml() {
     return kubeconfigYaml;
+  }
+
+  /** The kubeconfig as a file, for clients that read one (the operator under test, kubectl). */
+  Path kubeconfigFile() {
+    Path file = workDir.resolve("kubeconfig");
+    try {
+      if (!Files.exists(file)) {
+        Files.writeString(file, kubeconfigYaml);
+      }
+      return file;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+    }
   }
 
   Config clientConfig() {

@@ -97,6 +97,10 @@ public final class TestBed {
     return kube.kubeconfigYaml();
   }
 
+  public Path kubeconfigFile() {
+    return kube.kubeconfigFile();
+  }
+
   /** A new client as the cluster admin (system:masters); close it after use. */
   public KubernetesClient client() {
     return new KubernetesClientBuilder().withConfig(kubeConfig()).build();

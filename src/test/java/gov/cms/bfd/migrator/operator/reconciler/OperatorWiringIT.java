@@ -1,0 +1,42 @@
+package gov.cms.bfd.migrator.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.cms.bfd.migrator.operator.aws.AwsClients;
+import gov.cms.bfd.migrator.operator.testbed.MotoReset;
+import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The operator under test is wired to the test bed: its Kubernetes client and its AWS clients reach them. */
+@QuarkusTest
+@WithTestResource(TestBedResource.class)
+@ExtendWith(MotoReset.class)
+class OperatorWiringIT {
+
+  @Inject
+  KubernetesClient client;
+
+  @Inject
+  AwsClients aws;
+
+  @Test
+  void kubernetesClientTalksToTheRealApiServerWithServerSideApplyOn() {
+    assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo("v1.34.4");
+    assertThat(client.apiextensions().v1().customResourceDefinitions()
+        .withName("migratordeployments.migrator.bfd.cms.gov").get()).isNotNull();
+  }
+
+  @Test
+  void awsClientsTalkToMotoInTheRegionAsked() {
+    aws.sqs("eu-west-1").createQueue(b -> b.queueName("bfd-wiring-migrator"));
+
+    assertThat(aws.sqs("eu-west-1").getQueueUrl(b -> b.queueName("bfd-wiring-migrator")).queueUrl())
+        .contains("bfd-wiring-migrator");
+    assertThat(aws.sqs("us-east-1").listQueues().queueUrls()).isEmpty();
+  }
+}
