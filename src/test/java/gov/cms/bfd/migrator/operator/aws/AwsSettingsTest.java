@@ -31,6 +31,7 @@ class AwsSettingsTest {
 
   private static AwsSettings settings(Map<String, String> environment) throws IOException {
     SmallRyeConfig config = new SmallRyeConfigBuilder()
+        .addDefaultInterceptors() // expands ${AWS_ENDPOINT_URL:} as Quarkus does
         .withSources(new EnvConfigSource(environment, 300))
         .withSources(new PropertiesConfigSource(
             AwsSettingsTest.class.getResource("/application.properties"), 250))
