@@ -1,0 +1,38 @@
+package gov.cms.bfd.migrator.operator.observe;
+
+import java.util.Objects;
+
+/**
+ * An AWS call that did not give an answer: which call, and whether a retry can help (throttling, 5xx,
+ * time-outs) or only a person can (access denied).
+ */
+public record AwsFailure(String service, String operation, Kind kind, String detail) {
+
+  /** Whether waiting helps. */
+  public enum Kind {
+    /** Throttling, 5xx, time-outs, connection errors: retried with backoff. */
+    UNAVAILABLE,
+    /** The operator's role lacks a permission: a person must fix IAM. */
+    ACCESS_DENIED
+  }
+
+  public AwsFailure {
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(detail, "detail");
+  }
+
+  /** The IAM action, as a policy names it: {@code sqs:GetQueueAttributes}. */
+  public String action() {
+    return service + ":" + operation;
+  }
+
+  /** One line for a person: what failed and why. */
+  public String describe() {
+    return switch (kind) {
+      case ACCESS_DENIED -> "access denied to " + action() + ": " + detail;
+      case UNAVAILABLE -> action() + " failed: " + detail;
+    };
+  }
+}

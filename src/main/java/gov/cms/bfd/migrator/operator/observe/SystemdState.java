@@ -1,0 +1,32 @@
+package gov.cms.bfd.migrator.operator.observe;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@code systemctl show <unit> -p ActiveState,ExecMainStatus,ExecMainCode} printed on the instance,
+ * through SSM Run Command. A command that reports Success but printed nothing proves nothing: then
+ * {@code known} is false and {@code why} says so.
+ */
+public record SystemdState(String instanceId, String commandId, String ssmStatus, Optional<String> activeState,
+    Optional<Integer> execMainStatus, Optional<String> execMainCode, boolean known, String why) {
+
+  public SystemdState {
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(commandId, "commandId");
+    Objects.requireNonNull(ssmStatus, "ssmStatus");
+    Objects.requireNonNull(activeState, "activeState");
+    Objects.requireNonNull(execMainStatus, "execMainStatus");
+    Objects.requireNonNull(execMainCode, "execMainCode");
+    Objects.requireNonNull(why, "why");
+  }
+
+  /** The exit status, when systemd says the main process exited (ExecMainCode 1 = CLD_EXITED). */
+  public Optional<Integer> exitStatus() {
+    if (!known || activeState.filter(s -> s.equals("active") || s.equals("activating")).isPresent()) {
+      return Optional.empty();
+    }
+    boolean exited = execMainCode.filter(c -> c.equals("1") || c.equals("exited")).isPresent();
+    return exited ? execMainStatus : Optional.empty();
+  }
+}
