@@ -28,6 +28,8 @@ public final class Reasons {
   public static final String UNKNOWN_EXIT_STATUS = "UnknownExitStatus";
   public static final String NO_RESULT_YET = "NoResultYet";
   public static final String IN_PROGRESS = "InProgress";
+  // Deployable and Ready when nothing blocks
+  public static final String READY_TO_DEPLOY = "ReadyToDeploy";
 
   private Reasons() {}
 }

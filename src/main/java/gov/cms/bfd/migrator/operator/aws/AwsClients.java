@@ -1,8 +1,14 @@
 package gov.cms.bfd.migrator.operator.aws;
 
+import gov.cms.bfd.migrator.operator.observe.AwsTarget;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -10,54 +16,124 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
- * SDK clients per service and region, built once and reused: the region is the spec's, the endpoint is
- * AWS's unless {@code migrator.aws.endpoint-url} (AWS_ENDPOINT_URL) points elsewhere.
+ * SDK clients per service, region and assumed role, built once and reused. The endpoint is AWS's unless
+ * {@code migrator.aws.endpoint-url} (AWS_ENDPOINT_URL) points elsewhere; a role in the spec is assumed
+ * through STS, its credentials cached and refreshed before they expire; every call passes the
+ * interceptors the application provides (call metrics, and in tests, faults).
  */
 @ApplicationScoped
 public class AwsClients {
 
-  private final AwsSettings settings;
-  private final AwsCredentialsProvider credentials;
-  private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
+  // Long enough for a 1-second long poll plus the network, short enough that a hung call is a failure.
+  private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
 
-  public AwsClients(AwsSettings settings) {
+  private final AwsSettings settings;
+  private final AwsCredentialsProvider baseCredentials;
+  private final List<ExecutionInterceptor> interceptors;
+  private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, StsAssumeRoleCredentialsProvider> roles = new ConcurrentHashMap<>();
+
+  @Inject
+  public AwsClients(AwsSettings settings, Instance<ExecutionInterceptor> interceptors) {
+    this(settings, interceptors.stream().toList());
+  }
+
+  public AwsClients(AwsSettings settings, List<ExecutionInterceptor> interceptors) {
     this.settings = settings;
-    this.credentials = settings.accessKeyId().isPresent() && settings.secretAccessKey().isPresent()
+    this.interceptors = List.copyOf(interceptors);
+    this.baseCredentials = settings.accessKeyId().isPresent() && settings.secretAccessKey().isPresent()
         ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId().get(),
             settings.secretAccessKey().get()))
         : DefaultCredentialsProvider.builder().build();
   }
 
+  public SqsClient sqs(AwsTarget target) {
+    return client("sqs", target, SqsClient.class, SqsClient.builder());
+  }
+
+  public Ec2Client ec2(AwsTarget target) {
+    return client("ec2", target, Ec2Client.class, Ec2Client.builder());
+  }
+
+  public CloudWatchLogsClient logs(AwsTarget target) {
+    return client("logs", target, CloudWatchLogsClient.class, CloudWatchLogsClient.builder());
+  }
+
+  public SsmClient ssm(AwsTarget target) {
+    return client("ssm", target, SsmClient.class, SsmClient.builder());
+  }
+
+  public KmsClient kms(AwsTarget target) {
+    return client("kms", target, KmsClient.class, KmsClient.builder());
+  }
+
+  public StsClient sts(AwsTarget target) {
+    return client("sts", target, StsClient.class, StsClient.builder());
+  }
+
   public SqsClient sqs(String region) {
-    return client("sqs", region, SqsClient.class, SqsClient.builder());
+    return sqs(new AwsTarget(region, Optional.empty()));
   }
 
   public Ec2Client ec2(String region) {
-    return client("ec2", region, Ec2Client.class, Ec2Client.builder());
+    return ec2(new AwsTarget(region, Optional.empty()));
   }
 
   public StsClient sts(String region) {
-    return client("sts", region, StsClient.class, StsClient.builder());
+    return sts(new AwsTarget(region, Optional.empty()));
   }
 
-  private <C extends SdkClient, B extends AwsClientBuilder<B, C>> C client(String service, String region,
+  private <C extends SdkClient, B extends AwsClientBuilder<B, C>> C client(String service, AwsTarget target,
       Class<C> type, B builder) {
-    return type.cast(clients.computeIfAbsent(service + "/" + region, key -> {
-      builder.region(Region.of(region)).credentialsProvider(credentials);
-      settings.endpointUrl().ifPresent(builder::endpointOverride);
-      return builder.build();
-    }));
+    String key = service + "/" + target.region() + "/" + target.roleArn().orElse("");
+    return type.cast(clients.computeIfAbsent(key, k -> configure(builder, target.region(), credentials(target))
+        .build()));
+  }
+
+  private <C extends SdkClient, B extends AwsClientBuilder<B, C>> B configure(B builder, String region,
+      AwsCredentialsProvider credentials) {
+    builder.region(Region.of(region)).credentialsProvider(credentials)
+        .overrideConfiguration(ClientOverrideConfiguration.builder()
+            .executionInterceptors(interceptors)
+            .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+            .apiCallTimeout(CALL_TIMEOUT)
+            .build());
+    settings.endpointUrl().ifPresent(builder::endpointOverride);
+    return builder;
+  }
+
+  private AwsCredentialsProvider credentials(AwsTarget target) {
+    if (target.roleArn().isEmpty()) {
+      return baseCredentials;
+    }
+    String role = target.roleArn().get();
+    return roles.computeIfAbsent(target.region() + "/" + role, k -> StsAssumeRoleCredentialsProvider.builder()
+        .stsClient(configure(StsClient.builder(), target.region(), baseCredentials).build())
+        .refreshRequest(r -> r.roleArn(role).roleSessionName("bfd-migrator-operator"))
+        // Refresh well before expiry, so a call never carries credentials about to lapse.
+        .staleTime(Duration.ofMinutes(5))
+        .prefetchTime(Duration.ofMinutes(10))
+        .build());
   }
 
   @PreDestroy
   void close() {
     clients.values().forEach(SdkClient::close);
     clients.clear();
+    roles.values().forEach(StsAssumeRoleCredentialsProvider::close);
+    roles.clear();
   }
 }

@@ -13,10 +13,19 @@ public record Input(
     long generation,
     Map<String, String> annotations,
     Resolved settings,
+    Prior prior,
     Instant now) {
 
   public Input {
     annotations = Map.copyOf(annotations);
+  }
+
+  /**
+   * What the previous status said that this reconcile builds on: whether the queue was already confirmed
+   * empty (for this generation), and whether a migrator instance was there.
+   */
+  public record Prior(boolean queueConfirmedEmpty, boolean instancePresent) {
+    public static final Prior NONE = new Prior(false, false);
   }
 
   /** The resolved spec, or the reason it could not be resolved. */

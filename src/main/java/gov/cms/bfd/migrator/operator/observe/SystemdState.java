@@ -21,6 +21,11 @@ public record SystemdState(String instanceId, String commandId, String ssmStatus
     Objects.requireNonNull(why, "why");
   }
 
+  /** True while the SSM command that asks is still on its way: look again soon. */
+  public boolean awaiting() {
+    return !known && java.util.Set.of("Pending", "InProgress", "Delayed", "Cancelling").contains(ssmStatus);
+  }
+
   /** The exit status, when systemd says the main process exited (ExecMainCode 1 = CLD_EXITED). */
   public Optional<Integer> exitStatus() {
     if (!known || activeState.filter(s -> s.equals("active") || s.equals("activating")).isPresent()) {

@@ -1,10 +1,19 @@
 package gov.cms.bfd.migrator.operator.reconciler;
 
+import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
+import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.diagnose.Diagnoser;
+import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
 import gov.cms.bfd.migrator.operator.model.Input;
 import gov.cms.bfd.migrator.operator.model.InvalidSpecException;
 import gov.cms.bfd.migrator.operator.model.Settings;
+import gov.cms.bfd.migrator.operator.observe.EvidenceNeeds;
+import gov.cms.bfd.migrator.operator.observe.Observation;
+import gov.cms.bfd.migrator.operator.observe.Observer;
+import gov.cms.bfd.migrator.operator.report.Conditions;
+import gov.cms.bfd.migrator.operator.report.EventPlanner;
 import gov.cms.bfd.migrator.operator.report.StatusComposer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -14,6 +23,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /** The one class that knows JOSDK: runs the pipeline for one MigratorDeployment and writes its status. */
@@ -21,15 +31,21 @@ import org.jboss.logging.Logger;
 public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployment> {
 
   public static final String NAME = "migratordeployment";
+  /** How soon to look again while an SSM command's answer is awaited. */
+  static final Duration AWAITING_COMMAND = Duration.ofSeconds(2);
   private static final Logger LOG = Logger.getLogger(MigratorDeploymentReconciler.class);
 
   private final Clock clock;
-  private final StatusComposer composer;
+  private final Observer observer;
+  private final Diagnoser diagnoser = new Diagnoser();
+  private final StatusComposer composer = new StatusComposer();
+  private final KubernetesEvents events;
   private final StatusWrites writes;
 
-  public MigratorDeploymentReconciler(Clock clock, StatusWrites writes) {
+  public MigratorDeploymentReconciler(Clock clock, Observer observer, KubernetesEvents events, StatusWrites writes) {
     this.clock = clock;
-    this.composer = new StatusComposer();
+    this.observer = observer;
+    this.events = events;
     this.writes = writes;
   }
 
@@ -37,8 +53,34 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
   public UpdateControl<MigratorDeployment> reconcile(MigratorDeployment resource, Context<MigratorDeployment> context) {
     writes.reconciled(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
     var input = input(resource);
-    var status = composer.compose(input, resource.getStatus());
-    return patchIfChanged(resource, status).rescheduleAfter(nextPoll(input));
+    if (!(input.settings() instanceof Input.Resolved.Valid valid) || valid.settings().suspend()) {
+      return patchIfChanged(resource, composer.compose(input, resource.getStatus()), input)
+          .rescheduleAfter(Duration.ofMinutes(10)); // a spec change triggers a reconcile by itself
+    }
+    Settings settings = valid.settings();
+    var seen = observe(input, settings);
+    var diagnosis = diagnoser.diagnose(seen, settings, input.now());
+    var status = composer.compose(input, resource.getStatus(), seen, diagnosis);
+    return patchIfChanged(resource, status, input).rescheduleAfter(nextPoll(seen, diagnosis, settings));
+  }
+
+  /** Queue and instances, then what the diagnosis asks for; at most two more rounds (exit 1 asks for checks). */
+  private Observation observe(Input input, Settings settings) {
+    // A running migrator's instance is looked at as often as its queue; idle ones share a slower answer.
+    Duration interval = input.prior().instancePresent() ? settings.timing().activePollInterval()
+        : settings.timing().pollInterval();
+    var seen = observer.observe(settings, input.namespace() + "/" + input.name(), input.prior().queueConfirmedEmpty(),
+        interval, input.now());
+    EvidenceNeeds done = EvidenceNeeds.NONE;
+    for (int round = 0; round < 2; round++) {
+      EvidenceNeeds more = diagnoser.needs(seen, settings, input.now()).beyond(done);
+      if (!more.any()) {
+        break;
+      }
+      seen = observer.gather(seen, more, settings, input.now());
+      done = done.plus(more);
+    }
+    return seen;
   }
 
   private Input input(MigratorDeployment resource) {
@@ -49,18 +91,26 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     } catch (InvalidSpecException e) {
       settings = new Input.Resolved.Invalid(e);
     }
+    var conditions = resource.getStatus() == null ? null : resource.getStatus().conditions;
+    var prior = new Input.Prior(
+        Conditions.find(conditions, ConditionTypes.QUEUE_EMPTY)
+            .filter(c -> "True".equals(c.status) && Reasons.QUEUE_IS_EMPTY.equals(c.reason))
+            .filter(c -> Objects.equals(c.observedGeneration, meta.getGeneration()))
+            .isPresent(),
+        Conditions.find(conditions, ConditionTypes.INSTANCE_ABSENT).filter(c -> "False".equals(c.status)).isPresent());
     return new Input(meta.getNamespace(), meta.getName(),
         meta.getGeneration() == null ? 0 : meta.getGeneration(),
         meta.getAnnotations() == null ? Map.of() : meta.getAnnotations(),
-        settings, clock.instant());
+        settings, prior, clock.instant());
   }
 
   /** A fresh object carrying only identity and status, so the apply owns status and nothing else. */
   private UpdateControl<MigratorDeployment> patchIfChanged(MigratorDeployment resource,
-      MigratorDeploymentStatus status) {
+      MigratorDeploymentStatus status, Input input) {
     if (StatusEquality.same(resource.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
+    EventPlanner.between(resource.getStatus(), status).forEach(e -> events.emit(resource, e, input.now()));
     var fresh = new MigratorDeployment();
     fresh.setMetadata(new ObjectMetaBuilder()
         .withName(resource.getMetadata().getName())
@@ -69,16 +119,17 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     fresh.setSpec(null);
     fresh.setStatus(status);
     writes.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-    LOG.debugf("status of %s/%s changed; applying it", resource.getMetadata().getNamespace(),
-        resource.getMetadata().getName());
+    if (status.failureMode != (resource.getStatus() == null ? null : resource.getStatus().failureMode)) {
+      LOG.infof("%s/%s: failure mode %s", input.namespace(), input.name(), status.failureMode);
+    }
     return UpdateControl.patchStatus(fresh);
   }
 
-  private static Duration nextPoll(Input input) {
-    if (input.settings() instanceof Input.Resolved.Valid valid && !valid.settings().suspend()) {
-      return valid.settings().timing().pollInterval();
+  private static Duration nextPoll(Observation seen, Diagnosis diagnosis, Settings settings) {
+    boolean awaitingCommand = seen.systemd().seenValue().filter(s -> s.awaiting()).isPresent();
+    if (awaitingCommand) {
+      return AWAITING_COMMAND;
     }
-    // Invalid or suspended: a spec change triggers a reconcile by itself; this is only a safety net.
-    return Duration.ofMinutes(10);
+    return diagnosis.active() ? settings.timing().activePollInterval() : settings.timing().pollInterval();
   }
 }

@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.report;
 
 import gov.cms.bfd.migrator.operator.api.Condition;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
+import gov.cms.bfd.migrator.operator.model.DesiredCondition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

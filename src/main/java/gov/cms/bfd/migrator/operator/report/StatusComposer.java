@@ -1,15 +1,28 @@
 package gov.cms.bfd.migrator.operator.report;
 
-import static gov.cms.bfd.migrator.operator.report.DesiredCondition.isFalse;
-import static gov.cms.bfd.migrator.operator.report.DesiredCondition.isTrue;
-import static gov.cms.bfd.migrator.operator.report.DesiredCondition.unknown;
+import static gov.cms.bfd.migrator.operator.model.DesiredCondition.isFalse;
+import static gov.cms.bfd.migrator.operator.model.DesiredCondition.isTrue;
+import static gov.cms.bfd.migrator.operator.model.DesiredCondition.unknown;
 
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
+import gov.cms.bfd.migrator.operator.api.DiagnosticCheck;
+import gov.cms.bfd.migrator.operator.api.Diagnostics;
+import gov.cms.bfd.migrator.operator.api.InstanceStatus;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
+import gov.cms.bfd.migrator.operator.api.QueueStatus;
 import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.api.RunbookGuidance;
+import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.model.DesiredCondition;
 import gov.cms.bfd.migrator.operator.model.Input;
+import gov.cms.bfd.migrator.operator.observe.ConfigCheck;
+import gov.cms.bfd.migrator.operator.observe.Instance;
+import gov.cms.bfd.migrator.operator.observe.Observation;
+import gov.cms.bfd.migrator.operator.observe.QueueState;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Maps the prior status and this reconcile's facts to the new status. Pure: composing the same facts twice
@@ -17,7 +30,7 @@ import java.util.List;
  */
 public class StatusComposer {
 
-  /** The status for {@code input}, carrying over from {@code prior} what this reconcile does not own. */
+  /** The status for a spec that cannot be used, or a suspended resource: nothing observed. */
   public MigratorDeploymentStatus compose(Input input, MigratorDeploymentStatus prior) {
     List<DesiredCondition> desired;
     if (input.settings() instanceof Input.Resolved.Invalid invalid) {
@@ -27,16 +40,105 @@ public class StatusComposer {
     } else {
       desired = notObservedYet();
     }
-    MigratorDeploymentStatus next = new MigratorDeploymentStatus();
+    MigratorDeploymentStatus next = carried(prior);
     next.observedGeneration = input.generation();
     next.conditions = Conditions.merge(prior == null ? null : prior.conditions, desired, input.generation(),
         input.now());
+    return next;
+  }
+
+  /** The status for an observed and diagnosed environment. */
+  public MigratorDeploymentStatus compose(Input input, MigratorDeploymentStatus prior, Observation seen,
+      Diagnosis diagnosis) {
+    MigratorDeploymentStatus next = carried(prior);
+    next.observedGeneration = input.generation();
+    next.conditions = Conditions.merge(prior == null ? null : prior.conditions, diagnosis.conditions(),
+        input.generation(), input.now());
+    next.failureMode = diagnosis.failureMode().orElse(prior == null ? null : prior.failureMode);
+    next.runbook = runbook(diagnosis);
+    next.lastRun = LastRuns.of(diagnosis.verdict()).orElse(prior == null ? null : prior.lastRun);
+    next.queue = seen.queue().seenValue().map(q -> queue(q, diagnosis)).orElse(prior == null ? null : prior.queue);
+    next.instances = seen.instances().seenValue().map(StatusComposer::instances)
+        .orElse(prior == null ? null : prior.instances);
+    next.diagnostics = diagnostics(seen, diagnosis);
+    return next;
+  }
+
+  /** Evidence and the record of actions taken are never dropped by a reconcile that did not replace them. */
+  private static MigratorDeploymentStatus carried(MigratorDeploymentStatus prior) {
+    MigratorDeploymentStatus next = new MigratorDeploymentStatus();
     if (prior != null) {
-      // Evidence and the record of actions taken are never dropped by a reconcile that did not replace them.
       next.history = prior.history;
       next.lastRun = prior.lastRun;
+      next.plannedActions = prior.plannedActions;
+      next.planFingerprint = prior.planFingerprint;
     }
     return next;
+  }
+
+  private static RunbookGuidance runbook(Diagnosis diagnosis) {
+    RunbookGuidance guidance = new RunbookGuidance();
+    guidance.section = diagnosis.runbook().section();
+    guidance.url = diagnosis.runbook().url();
+    guidance.nextSteps = diagnosis.runbook().nextSteps();
+    return guidance;
+  }
+
+  private static QueueStatus queue(QueueState state, Diagnosis diagnosis) {
+    QueueStatus queue = new QueueStatus();
+    if (state instanceof QueueState.Present present) {
+      queue.url = present.url();
+      queue.visible = present.visible();
+      queue.inFlight = present.inFlight();
+      queue.messages = diagnosis.messages().stream().map(QueueMessages::of).toList();
+    } else {
+      queue.visible = 0L;
+      queue.inFlight = 0L;
+      queue.messages = List.of();
+    }
+    return queue;
+  }
+
+  private static List<InstanceStatus> instances(List<Instance> instances) {
+    return instances.stream().sorted(Comparator.comparing(Instance::launchTime).reversed()).map(i -> {
+      InstanceStatus status = new InstanceStatus();
+      status.id = i.id();
+      status.state = i.state().ec2Name();
+      status.launchTime = i.launchTime().toString();
+      return status;
+    }).toList();
+  }
+
+  private static Diagnostics diagnostics(Observation seen, Diagnosis diagnosis) {
+    List<DiagnosticCheck> checks = new ArrayList<>();
+    seen.checks().seenValue().orElse(List.of()).forEach(c -> checks.add(check(c)));
+    seen.checks().failedWith().ifPresent(f -> checks.add(check(new ConfigCheck("Checks", f.action(), false, f.describe()))));
+    diagnosis.schemaChecks().forEach(c -> checks.add(check(c)));
+    seen.systemd().seenValue().ifPresent(s -> checks.add(check(new ConfigCheck("SystemdState", s.instanceId(),
+        s.known(), s.why()))));
+    Optional<Diagnostics> fromLog = diagnosis.log().map(log -> {
+      Diagnostics d = new Diagnostics();
+      var excerpt = seen.log().seenValue().orElseThrow();
+      d.logGroup = excerpt.logGroup();
+      d.logStream = excerpt.logStream();
+      d.logExcerpt = log.excerpt();
+      return d;
+    });
+    if (checks.isEmpty() && fromLog.isEmpty()) {
+      return null;
+    }
+    Diagnostics diagnostics = fromLog.orElseGet(Diagnostics::new);
+    diagnostics.checks = checks.isEmpty() ? null : checks;
+    return diagnostics;
+  }
+
+  private static DiagnosticCheck check(ConfigCheck c) {
+    DiagnosticCheck check = new DiagnosticCheck();
+    check.name = c.name();
+    check.target = c.target();
+    check.passed = c.passed();
+    check.detail = c.detail();
+    return check;
   }
 
   private static List<DesiredCondition> invalidSpec(String problem) {

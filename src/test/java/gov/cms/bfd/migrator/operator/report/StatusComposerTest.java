@@ -86,7 +86,7 @@ class StatusComposerTest {
   }
 
   private static Input input(long generation, Input.Resolved settings, Instant now) {
-    return new Input("ns", "test", generation, Map.of(), settings, now);
+    return new Input("ns", "test", generation, Map.of(), settings, Input.Prior.NONE, now);
   }
 
   private static Input.Resolved valid(boolean suspend) {

@@ -1,4 +1,4 @@
-package gov.cms.bfd.migrator.operator.report;
+package gov.cms.bfd.migrator.operator.model;
 
 /** The three values a condition's status takes. */
 public enum ConditionStatus {

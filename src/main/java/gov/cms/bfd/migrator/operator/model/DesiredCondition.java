@@ -1,8 +1,8 @@
-package gov.cms.bfd.migrator.operator.report;
+package gov.cms.bfd.migrator.operator.model;
 
 import java.util.Objects;
 
-/** What a condition should say now; {@link Conditions#merge} adds generation and transition time. */
+/** What a condition should say now; the report stage adds generation and transition time. */
 public record DesiredCondition(String type, ConditionStatus status, String reason, String message) {
   public DesiredCondition {
     Objects.requireNonNull(type, "type");

@@ -1,0 +1,71 @@
+package gov.cms.bfd.migrator.operator.aws;
+
+import gov.cms.bfd.migrator.operator.observe.AwsCallException;
+import gov.cms.bfd.migrator.operator.observe.AwsFailure;
+import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/** Turns the SDK's exceptions into {@link AwsFailure}s: access denied, or something a retry may fix. */
+public final class AwsErrors {
+
+  private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied", "AccessDeniedException",
+      "UnauthorizedOperation", "AuthorizationError", "AuthorizationErrorException", "NotAuthorized",
+      "UnrecognizedClientException", "InvalidClientTokenId", "SignatureDoesNotMatch");
+
+  private AwsErrors() {}
+
+  /** Runs one SDK call; a failure comes out as an {@link AwsCallException} naming service and operation. */
+  public static <T> T call(String service, String operation, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      throw new AwsCallException(failure(service, operation, e), e);
+    }
+  }
+
+  /** The typed failure for an exception thrown by an SDK call. */
+  public static AwsFailure failure(String service, String operation, Throwable error) {
+    AwsServiceException serviceError = serviceError(error);
+    if (serviceError != null) {
+      String code = serviceError.awsErrorDetails() == null ? null : serviceError.awsErrorDetails().errorCode();
+      String message = serviceError.awsErrorDetails() == null ? serviceError.getMessage()
+          : serviceError.awsErrorDetails().errorMessage();
+      String detail = (code == null ? "HTTP " + serviceError.statusCode() : code) + (message == null ? "" : ": " + message);
+      if (code != null && ACCESS_DENIED.contains(code)) {
+        return new AwsFailure(service, operation, AwsFailure.Kind.ACCESS_DENIED, detail);
+      }
+      return new AwsFailure(service, operation, AwsFailure.Kind.UNAVAILABLE, detail);
+    }
+    String detail = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+    return new AwsFailure(service, operation, AwsFailure.Kind.UNAVAILABLE, detail);
+  }
+
+  /** A short word for metrics: success is not an error; the rest by kind. */
+  public static String outcome(Throwable error) {
+    AwsServiceException serviceError = serviceError(error);
+    if (serviceError == null) {
+      return "unavailable";
+    }
+    String code = serviceError.awsErrorDetails() == null ? null : serviceError.awsErrorDetails().errorCode();
+    if (code != null && ACCESS_DENIED.contains(code)) {
+      return "access_denied";
+    }
+    if (serviceError.isThrottlingException()) {
+      return "throttled";
+    }
+    if (serviceError.statusCode() >= 500) {
+      return "server_error";
+    }
+    return "client_error";
+  }
+
+  private static AwsServiceException serviceError(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof AwsServiceException e) {
+        return e;
+      }
+    }
+    return null;
+  }
+}

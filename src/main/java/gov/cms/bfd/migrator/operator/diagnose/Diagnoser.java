@@ -1,0 +1,423 @@
+package gov.cms.bfd.migrator.operator.diagnose;
+
+import static gov.cms.bfd.migrator.operator.model.DesiredCondition.isFalse;
+import static gov.cms.bfd.migrator.operator.model.DesiredCondition.isTrue;
+import static gov.cms.bfd.migrator.operator.model.DesiredCondition.unknown;
+
+import gov.cms.bfd.migrator.operator.api.ConditionTypes;
+import gov.cms.bfd.migrator.operator.api.ExitStatusSource;
+import gov.cms.bfd.migrator.operator.api.FailureMode;
+import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.model.DesiredCondition;
+import gov.cms.bfd.migrator.operator.model.GoDuration;
+import gov.cms.bfd.migrator.operator.model.Settings;
+import gov.cms.bfd.migrator.operator.observe.AwsFailure;
+import gov.cms.bfd.migrator.operator.observe.ConfigCheck;
+import gov.cms.bfd.migrator.operator.observe.EvidenceNeeds;
+import gov.cms.bfd.migrator.operator.observe.Instance;
+import gov.cms.bfd.migrator.operator.observe.Observation;
+import gov.cms.bfd.migrator.operator.observe.Observed;
+import gov.cms.bfd.migrator.operator.observe.QueueState;
+import gov.cms.bfd.migrator.operator.observe.SystemdState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides, from an observation and the spec, what state the environment is in: the run verdict, the runbook
+ * failure mode, every condition, and the guidance. Pure: same inputs, same diagnosis; total: every
+ * observation gets one, and a part that was not observed makes what depends on it Unknown, never a guess.
+ */
+public final class Diagnoser {
+
+  /** While a migrator is silent this long, its log is read to catch an exit that sends no message (1, 4). */
+  static final Duration SILENCE_WORTH_A_LOOK = Duration.ofMinutes(1);
+
+  /** What to look at beyond queue and instances for this observation. */
+  public EvidenceNeeds needs(Observation seen, Settings settings, Instant now) {
+    if (seen.queue() instanceof Observed.Failed) {
+      return EvidenceNeeds.NONE;
+    }
+    Verdict verdict = verdict(seen, settings, now, messages(seen));
+    Optional<Instance> instance = latestInstance(seen);
+    Optional<Optional<String>> log = Optional.empty();
+    Optional<String> systemd = Optional.empty();
+    boolean checks = false;
+    if (verdict instanceof Verdict.Finished finished) {
+      boolean failed = finished.exitStatus().map(s -> s != 0).orElse(true);
+      if (failed || finished.instance().isPresent()) {
+        log = Optional.of(finished.instance().map(Instance::id));
+      }
+      if (finished.exitStatus().isEmpty()) {
+        systemd = finished.instance().filter(i -> i.state() == Instance.State.running).map(Instance::id);
+      }
+      checks = finished.exitStatus().filter(s -> s == 1).isPresent();
+    } else if (verdict instanceof Verdict.Stalled || verdict instanceof Verdict.Orphaned) {
+      log = Optional.of(instance.map(Instance::id));
+      systemd = instance.filter(i -> i.state() == Instance.State.running).map(Instance::id);
+    } else if (verdict instanceof Verdict.InProgress progress) {
+      Instant lastSign = progress.run().map(Run::lastSentAt)
+          .orElse(progress.instance().map(Instance::launchTime).orElse(now));
+      if (Duration.between(lastSign, now).compareTo(SILENCE_WORTH_A_LOOK) > 0) {
+        log = Optional.of(progress.instance().map(Instance::id));
+      }
+    }
+    return new EvidenceNeeds(log, systemd, checks, settings.expectedSchemaVersion().isPresent());
+  }
+
+  /** The diagnosis of an observation. */
+  public Diagnosis diagnose(Observation seen, Settings settings, Instant now) {
+    List<MigratorMessage> messages = messages(seen);
+    Verdict verdict = verdict(seen, settings, now, messages);
+    Optional<LogReading> log = seen.log().seenValue().map(LogReading::of);
+    Optional<FailureMode> failureMode = failureMode(verdict, seen);
+    List<DesiredCondition> domain = domainConditions(seen, verdict);
+    List<ConfigCheck> schemaChecks = schemaChecks(seen, settings);
+    List<DesiredCondition> conditions = new ArrayList<>(reconcileConditions(seen, domain, failureMode, verdict));
+    conditions.addAll(domain);
+    boolean active = latestInstance(seen).filter(i -> i.state().mayRun()).isPresent()
+        || verdict instanceof Verdict.InProgress;
+    return new Diagnosis(verdict, messages, log, failureMode, conditions,
+        Runbook.advise(verdict, failureMode, seen, settings, log), active, schemaChecks);
+  }
+
+  // ---- verdict ------------------------------------------------------------------------------------------
+
+  static List<MigratorMessage> messages(Observation seen) {
+    return seen.queue().seenValue()
+        .filter(QueueState.Present.class::isInstance)
+        .map(q -> MessageOrder.chronological(MessageOrder.dedupe(((QueueState.Present) q).sample().stream()
+            .map(MessageParser::parse).toList())))
+        .orElse(List.of());
+  }
+
+  static Verdict verdict(Observation seen, Settings settings, Instant now, List<MigratorMessage> messages) {
+    if (seen.queue() instanceof Observed.Failed<QueueState> failed) {
+      return new Verdict.Unobserved(List.of(failed.failure()));
+    }
+    QueueState queue = seen.queue().seenValue().orElseThrow();
+    Optional<Instance> instance = latestInstance(seen);
+    Optional<Run> run = Run.of(messages).stream().reduce((a, b) -> b);
+    if (run.isPresent()) {
+      return runVerdict(run.get(), instance, seen, settings, now);
+    }
+    if (instance.isPresent()) {
+      return instanceVerdict(instance.get(), seen, settings, now);
+    }
+    boolean holdsMessages = queue instanceof QueueState.Present present && present.holdsMessages();
+    if (holdsMessages) {
+      QueueState.Present present = (QueueState.Present) queue;
+      return new Verdict.NoEvidence(messages.isEmpty()
+          ? "the queue reports " + present.visible() + " visible and " + present.inFlight()
+              + " in-flight message(s) but none could be read"
+          : messages.size() + " message(s) in neither the native nor the monitor format");
+    }
+    if (seen.instances() instanceof Observed.Failed<List<Instance>> failed) {
+      return new Verdict.Unobserved(List.of(failed.failure()));
+    }
+    return new Verdict.Clean();
+  }
+
+  private static Verdict runVerdict(Run run, Optional<Instance> instance, Observation seen, Settings settings,
+      Instant now) {
+    Optional<Integer> fromMessages = run.exitStatusFromMessages();
+    if (fromMessages.isPresent()) {
+      return new Verdict.Finished(Optional.of(run), instance, fromMessages, Optional.of(ExitStatusSource.SqsMessage),
+          run.label() + " sent " + run.stage() + " (message " + messageLabel(run.last()) + ")");
+    }
+    Optional<SystemdState> systemd = seen.systemd().seenValue().filter(s -> instance.map(i -> i.id().equals(s.instanceId())).orElse(false));
+    Optional<LogReading> log = seen.log().seenValue().map(LogReading::of);
+    switch (run.end()) {
+      case FAILED: {
+        // A native Failed precedes exit 2 or 3; only systemd or the log says which (facts §2.2).
+        Optional<Integer> status = systemd.flatMap(SystemdState::exitStatus).filter(s -> s == 2 || s == 3);
+        if (status.isPresent()) {
+          return new Verdict.Finished(Optional.of(run), instance, status, Optional.of(ExitStatusSource.Systemd),
+              run.label() + " sent Failed; systemd reports ExecMainStatus=" + status.get());
+        }
+        Optional<Integer> logged = log.flatMap(LogReading::exitStatus).filter(s -> s == 2 || s == 3);
+        if (logged.isPresent()) {
+          return new Verdict.Finished(Optional.of(run), instance, logged, Optional.of(ExitStatusSource.Log),
+              run.label() + " sent Failed; the log says \"" + log.get().exitLine().orElse("") + "\"");
+        }
+        return new Verdict.Finished(Optional.of(run), instance, Optional.empty(), Optional.empty(),
+            run.label() + " sent Failed, which means exit status 2 or 3; neither the log nor systemd has said which yet");
+      }
+      case KILLED:
+        return new Verdict.Finished(Optional.of(run), instance, Optional.empty(), Optional.empty(),
+            run.label() + " reported code '" + ((MigratorMessage.Monitor) run.last()).code() + "' status '"
+                + ((MigratorMessage.Monitor) run.last()).status() + "': the process did not exit normally");
+      default:
+        return unfinishedRun(run, instance, seen, systemd, log, settings, now);
+    }
+  }
+
+  private static Verdict unfinishedRun(Run run, Optional<Instance> instance, Observation seen,
+      Optional<SystemdState> systemd, Optional<LogReading> log, Settings settings, Instant now) {
+    Optional<Integer> systemdExit = systemd.flatMap(SystemdState::exitStatus);
+    if (systemdExit.isPresent()) {
+      return new Verdict.Finished(Optional.of(run), instance, systemdExit, Optional.of(ExitStatusSource.Systemd),
+          run.label() + " last sent " + run.stage() + "; systemd reports it exited with ExecMainStatus=" + systemdExit.get());
+    }
+    Optional<Integer> logged = log.flatMap(LogReading::exitStatus);
+    if (logged.isPresent()) {
+      return new Verdict.Finished(Optional.of(run), instance, logged, Optional.of(ExitStatusSource.Log),
+          run.label() + " last sent " + run.stage() + "; the log says \"" + log.get().exitLine().orElse("") + "\"");
+    }
+    boolean instancesKnown = seen.instances() instanceof Observed.Seen;
+    if (instancesKnown && instance.filter(i -> i.state().mayRun()).isEmpty()) {
+      return new Verdict.Finished(Optional.of(run), instance, Optional.empty(), Optional.empty(),
+          run.label() + " last sent " + run.stage() + " and sent nothing after; "
+              + instance.map(i -> "its instance " + i.id() + " is " + i.state().ec2Name()).orElse("no migrator instance exists")
+              + ", so it ended without a final message");
+    }
+    Instant started = instance.map(Instance::launchTime).filter(t -> t.isBefore(run.firstSentAt()))
+        .orElse(run.firstSentAt());
+    return stallOrProgress(Optional.of(run), instance, started, run.lastSentAt(), settings, now,
+        run.label() + " at " + run.stage() + ", last message " + ago(run.lastSentAt(), now));
+  }
+
+  private static Verdict instanceVerdict(Instance instance, Observation seen, Settings settings, Instant now) {
+    Optional<SystemdState> systemd = seen.systemd().seenValue().filter(s -> s.instanceId().equals(instance.id()));
+    Optional<Integer> systemdExit = systemd.flatMap(SystemdState::exitStatus);
+    if (systemdExit.isPresent()) {
+      return new Verdict.Finished(Optional.empty(), Optional.of(instance), systemdExit,
+          Optional.of(ExitStatusSource.Systemd), "no message in the queue; systemd on " + instance.id()
+              + " reports ExecMainStatus=" + systemdExit.get());
+    }
+    Optional<LogReading> log = seen.log().seenValue().map(LogReading::of);
+    Optional<Integer> logged = log.flatMap(LogReading::exitStatus);
+    if (logged.isPresent()) {
+      return new Verdict.Finished(Optional.empty(), Optional.of(instance), logged, Optional.of(ExitStatusSource.Log),
+          "no message in the queue; the log of " + instance.id() + " says \"" + log.get().exitLine().orElse("") + "\"");
+    }
+    if (instance.state().mayRun() && Duration.between(instance.launchTime(), now).compareTo(settings.timing().staleAfter()) < 0) {
+      return new Verdict.InProgress(Optional.empty(), Optional.of(instance),
+          "instance " + instance.id() + " launched " + ago(instance.launchTime(), now) + " and has sent no message yet");
+    }
+    return new Verdict.Orphaned(instance);
+  }
+
+  private static Verdict stallOrProgress(Optional<Run> run, Optional<Instance> instance, Instant started,
+      Instant lastProgress, Settings settings, Instant now, String detail) {
+    Duration running = Duration.between(started, now);
+    Duration silent = Duration.between(lastProgress, now);
+    if (running.compareTo(settings.timing().maxMigrationDuration()) > 0) {
+      return new Verdict.Stalled(run, instance, silent, detail + "; running for " + GoDuration.format(truncate(running))
+          + ", longer than maxMigrationDuration " + GoDuration.format(settings.timing().maxMigrationDuration()));
+    }
+    if (silent.compareTo(settings.timing().staleAfter()) > 0) {
+      return new Verdict.Stalled(run, instance, silent, detail + "; no progress for " + GoDuration.format(truncate(silent))
+          + ", longer than staleAfter " + GoDuration.format(settings.timing().staleAfter()));
+    }
+    return new Verdict.InProgress(run, instance, detail);
+  }
+
+  // ---- failure mode and conditions ----------------------------------------------------------------------
+
+  static Optional<FailureMode> failureMode(Verdict verdict, Observation seen) {
+    if (verdict instanceof Verdict.Unobserved) {
+      return Optional.empty();
+    }
+    if (verdict instanceof Verdict.Clean || verdict instanceof Verdict.InProgress) {
+      return Optional.of(FailureMode.None);
+    }
+    if (verdict instanceof Verdict.Finished finished && finished.exitStatus().isPresent()) {
+      return Optional.of(switch (finished.exitStatus().get()) {
+        case 0 -> FailureMode.UndeployableState; // a leftover success message, or a lingering instance
+        case 1 -> FailureMode.InvalidAppConfiguration;
+        case 2 -> FailureMode.MigrationFailed;
+        case 3 -> FailureMode.ValidationFailed;
+        case 4 -> FailureMode.UnhandledException;
+        default -> FailureMode.UndeployableState;
+      });
+    }
+    return Optional.of(FailureMode.UndeployableState);
+  }
+
+  static List<DesiredCondition> domainConditions(Observation seen, Verdict verdict) {
+    DesiredCondition queueEmpty = queueEmpty(seen.queue());
+    DesiredCondition instanceAbsent = instanceAbsent(seen, verdict);
+    DesiredCondition succeeded = migrationSucceeded(verdict);
+    return List.of(queueEmpty, instanceAbsent, succeeded, deployable(queueEmpty, instanceAbsent));
+  }
+
+  private static DesiredCondition queueEmpty(Observed<QueueState> queue) {
+    if (queue instanceof Observed.Failed<QueueState> failed) {
+      return failedCondition(ConditionTypes.QUEUE_EMPTY, failed.failure());
+    }
+    QueueState state = queue.seenValue().orElseThrow();
+    if (state instanceof QueueState.Missing missing) {
+      return isTrue(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_NOT_FOUND,
+          "Queue " + missing.queueName() + " does not exist, so nothing waits in it.");
+    }
+    QueueState.Present present = (QueueState.Present) state;
+    if (present.holdsMessages()) {
+      return isFalse(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_HAS_MESSAGES, "Queue " + present.url() + " holds "
+          + present.visible() + " visible, " + present.inFlight() + " in-flight and " + present.delayed()
+          + " delayed message(s) (approximate counts); " + present.sample().size() + " read without consuming them.");
+    }
+    return isTrue(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_IS_EMPTY, "Queue " + present.url()
+        + " is empty (counts 0, confirmed by a long-polling receive).");
+  }
+
+  private static DesiredCondition instanceAbsent(Observation seen, Verdict verdict) {
+    if (seen.instances() instanceof Observed.Failed<List<Instance>> failed) {
+      return failedCondition(ConditionTypes.INSTANCE_ABSENT, failed.failure());
+    }
+    List<Instance> blocking = blocking(seen);
+    if (blocking.isEmpty()) {
+      return isTrue(ConditionTypes.INSTANCE_ABSENT, Reasons.NO_INSTANCE, "No migrator instance exists.");
+    }
+    String which = blocking.stream().map(i -> i.id() + " (" + i.state().ec2Name() + ", launched " + i.launchTime() + ")")
+        .reduce((a, b) -> a + ", " + b).orElseThrow();
+    if (verdict instanceof Verdict.InProgress progress) {
+      return isFalse(ConditionTypes.INSTANCE_ABSENT, Reasons.MIGRATION_IN_PROGRESS,
+          "A migration is in progress on " + which + ": " + progress.detail() + ".");
+    }
+    if (verdict instanceof Verdict.Stalled stalled) {
+      return isFalse(ConditionTypes.INSTANCE_ABSENT, Reasons.STALLED_MIGRATOR,
+          "The migrator on " + which + " looks stalled: " + stalled.why() + ".");
+    }
+    return isFalse(ConditionTypes.INSTANCE_ABSENT, Reasons.ORPHANED_INSTANCE,
+        "Migrator instance " + which + " is still there although no migration is in progress.");
+  }
+
+  private static DesiredCondition migrationSucceeded(Verdict verdict) {
+    String type = ConditionTypes.MIGRATION_SUCCEEDED;
+    if (verdict instanceof Verdict.Unobserved unobserved) {
+      return failedCondition(type, unobserved.failures().get(0));
+    }
+    if (verdict instanceof Verdict.InProgress progress) {
+      return unknown(type, Reasons.IN_PROGRESS, "The migration is still running: " + progress.detail() + ".");
+    }
+    if (verdict instanceof Verdict.Stalled stalled) {
+      return unknown(type, Reasons.IN_PROGRESS, "The migration has not finished: " + stalled.why() + ".");
+    }
+    if (verdict instanceof Verdict.Finished finished) {
+      String source = finished.source().map(s -> " (source: " + s + ")").orElse("");
+      if (finished.exitStatus().isEmpty()) {
+        return isFalse(type, Reasons.UNKNOWN_EXIT_STATUS, "The last run ended but its exit status is unknown: "
+            + finished.evidence() + ".");
+      }
+      int status = finished.exitStatus().get();
+      String message = "The last run finished with exit status " + status + source + ": " + finished.evidence() + ".";
+      return switch (status) {
+        case 0 -> isTrue(type, Reasons.SUCCEEDED, message);
+        case 1 -> isFalse(type, Reasons.INVALID_APP_CONFIGURATION, message);
+        case 2 -> isFalse(type, Reasons.MIGRATION_FAILED, message);
+        case 3 -> isFalse(type, Reasons.VALIDATION_FAILED, message);
+        case 4 -> isFalse(type, Reasons.UNHANDLED_EXCEPTION, message);
+        default -> isFalse(type, Reasons.UNKNOWN_EXIT_STATUS, message);
+      };
+    }
+    if (verdict instanceof Verdict.Orphaned orphaned) {
+      return unknown(type, Reasons.NO_RESULT_YET, "Instance " + orphaned.instance().id()
+          + " left no run evidence: no message in the queue, and neither its log nor systemd has told an exit status yet.");
+    }
+    if (verdict instanceof Verdict.NoEvidence none) {
+      return unknown(type, Reasons.NO_RESULT_YET, "No run evidence: " + none.what() + ".");
+    }
+    return unknown(type, Reasons.NO_RESULT_YET, "No migrator run left evidence in the queue.");
+  }
+
+  private static DesiredCondition deployable(DesiredCondition queueEmpty, DesiredCondition instanceAbsent) {
+    List<DesiredCondition> blockers = new ArrayList<>();
+    List<DesiredCondition> unknowns = new ArrayList<>();
+    for (DesiredCondition part : List.of(queueEmpty, instanceAbsent)) {
+      switch (part.status()) {
+        case False -> blockers.add(part);
+        case Unknown -> unknowns.add(part);
+        case True -> { }
+      }
+    }
+    String type = ConditionTypes.DEPLOYABLE;
+    if (!blockers.isEmpty()) {
+      // What was seen to block is certain even when another part could not be observed.
+      return isFalse(type, blockers.get(0).reason(), "Not deployable: " + blockers.stream().map(DesiredCondition::message)
+          .reduce((a, b) -> a + " " + b).orElseThrow());
+    }
+    if (!unknowns.isEmpty()) {
+      return unknown(type, unknowns.get(0).reason(), "Cannot tell whether the environment is deployable: "
+          + unknowns.get(0).message());
+    }
+    return isTrue(type, Reasons.READY_TO_DEPLOY, "Deployable: the queue is empty or absent and no migrator instance exists.");
+  }
+
+  private static List<DesiredCondition> reconcileConditions(Observation seen, List<DesiredCondition> domain,
+      Optional<FailureMode> failureMode, Verdict verdict) {
+    List<AwsFailure> failures = seen.failures();
+    Optional<AwsFailure> denied = failures.stream().filter(f -> f.kind() == AwsFailure.Kind.ACCESS_DENIED).findFirst();
+    if (denied.isPresent()) {
+      String message = "The operator's AWS role is denied " + denied.get().action() + " (" + denied.get().detail()
+          + "); grant it (deploy/iam-policy.json) and the operator continues.";
+      return List.of(isFalse(ConditionTypes.READY, Reasons.ACCESS_DENIED, message),
+          isFalse(ConditionTypes.RECONCILING, Reasons.ACCESS_DENIED, "Waiting for a person to fix IAM."),
+          isTrue(ConditionTypes.STALLED, Reasons.ACCESS_DENIED, message));
+    }
+    if (!failures.isEmpty()) {
+      String message = "AWS did not answer: " + failures.stream().map(AwsFailure::describe)
+          .reduce((a, b) -> a + "; " + b).orElseThrow() + ". Retrying.";
+      return List.of(isFalse(ConditionTypes.READY, Reasons.AWS_UNAVAILABLE, message),
+          isTrue(ConditionTypes.RECONCILING, Reasons.AWS_UNAVAILABLE, message),
+          isFalse(ConditionTypes.STALLED, Reasons.AS_EXPECTED, "Nothing a person needs to fix."));
+    }
+    DesiredCondition deployable = domain.get(3);
+    DesiredCondition stalled = isFalse(ConditionTypes.STALLED, Reasons.AS_EXPECTED, "Nothing a person needs to fix in the operator.");
+    if (deployable.status() == gov.cms.bfd.migrator.operator.model.ConditionStatus.True) {
+      return List.of(isTrue(ConditionTypes.READY, Reasons.READY_TO_DEPLOY, deployable.message()),
+          isFalse(ConditionTypes.RECONCILING, Reasons.OBSERVED, "Observed; nothing is changing."), stalled);
+    }
+    String reason = failureMode.filter(m -> m != FailureMode.None).map(Enum::name).orElse(deployable.reason());
+    if (verdict instanceof Verdict.InProgress) {
+      return List.of(isFalse(ConditionTypes.READY, Reasons.MIGRATION_IN_PROGRESS, deployable.message()),
+          isTrue(ConditionTypes.RECONCILING, Reasons.MIGRATION_IN_PROGRESS, "Following the running migration."), stalled);
+    }
+    return List.of(isFalse(ConditionTypes.READY, reason, deployable.message()),
+        isFalse(ConditionTypes.RECONCILING, Reasons.OBSERVED, "Observed; waiting for the environment to change."), stalled);
+  }
+
+  private static DesiredCondition failedCondition(String type, AwsFailure failure) {
+    return unknown(type, failure.kind() == AwsFailure.Kind.ACCESS_DENIED ? Reasons.ACCESS_DENIED : Reasons.AWS_UNAVAILABLE,
+        "Not observed: " + failure.describe() + ".");
+  }
+
+  /** spec.expectedSchemaVersion against the parameter the pipeline writes after a successful run. */
+  private static List<ConfigCheck> schemaChecks(Observation seen, Settings settings) {
+    if (settings.expectedSchemaVersion().isEmpty() || !(seen.schemaVersion() instanceof Observed.Seen<Optional<String>> s)) {
+      return List.of();
+    }
+    String name = "/bfd/" + settings.environment() + "/common/nonsensitive/database_schema_version";
+    String expected = settings.expectedSchemaVersion().get();
+    String actual = s.value().orElse("(not set)");
+    return List.of(new ConfigCheck("SchemaVersion", name, expected.equals(actual), expected.equals(actual)
+        ? "is " + actual + ", as spec.expectedSchemaVersion expects"
+        : "is " + actual + " but spec.expectedSchemaVersion is " + expected));
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------------
+
+  static List<Instance> blocking(Observation seen) {
+    return seen.instances().seenValue().orElse(List.of()).stream().filter(i -> i.state().blocksDeploy()).toList();
+  }
+
+  static Optional<Instance> latestInstance(Observation seen) {
+    return blocking(seen).stream().max(Comparator.comparing(Instance::launchTime));
+  }
+
+  private static String messageLabel(MigratorMessage message) {
+    return message instanceof MigratorMessage.Native n ? "#" + n.messageId() : message.sqsMessageId();
+  }
+
+  static String ago(Instant then, Instant now) {
+    Duration d = truncate(Duration.between(then, now));
+    return d.isNegative() ? "just now" : GoDuration.format(d) + " ago";
+  }
+
+  private static Duration truncate(Duration d) {
+    return Duration.ofSeconds(d.getSeconds());
+  }
+}

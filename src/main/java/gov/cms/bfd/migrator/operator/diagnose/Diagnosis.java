@@ -1,0 +1,39 @@
+package gov.cms.bfd.migrator.operator.diagnose;
+
+import gov.cms.bfd.migrator.operator.api.FailureMode;
+import gov.cms.bfd.migrator.operator.model.DesiredCondition;
+import gov.cms.bfd.migrator.operator.observe.ConfigCheck;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The verdict on the environment and everything said about it: the failure mode, every condition, the
+ * runbook's guidance with real names, the messages and log lines kept as evidence, the schema version check,
+ * and whether to poll fast.
+ */
+public record Diagnosis(
+    Verdict verdict,
+    List<MigratorMessage> messages,
+    Optional<LogReading> log,
+    Optional<FailureMode> failureMode,
+    List<DesiredCondition> conditions,
+    RunbookAdvice runbook,
+    boolean active,
+    List<ConfigCheck> schemaChecks) {
+
+  public Diagnosis {
+    Objects.requireNonNull(verdict, "verdict");
+    messages = List.copyOf(messages);
+    Objects.requireNonNull(log, "log");
+    Objects.requireNonNull(failureMode, "failureMode");
+    conditions = List.copyOf(conditions);
+    Objects.requireNonNull(runbook, "runbook");
+    schemaChecks = List.copyOf(schemaChecks);
+  }
+
+  /** The condition of that type. */
+  public DesiredCondition condition(String type) {
+    return conditions.stream().filter(c -> c.type().equals(type)).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,32 @@
+package gov.cms.bfd.migrator.operator.observe;
+
+import java.util.Optional;
+
+/**
+ * What a diagnosis needs beyond the queue and the instances: the log stream to read (empty name: the stream
+ * written to last), the instance whose systemd state to ask for, the exit-1 configuration checks, the schema
+ * version parameter.
+ */
+public record EvidenceNeeds(Optional<Optional<String>> logStream, Optional<String> systemdOf, boolean configChecks,
+    boolean schemaVersion) {
+
+  public static final EvidenceNeeds NONE = new EvidenceNeeds(Optional.empty(), Optional.empty(), false, false);
+
+  public boolean any() {
+    return logStream.isPresent() || systemdOf.isPresent() || configChecks || schemaVersion;
+  }
+
+  /** What this asks for that {@code done} did not already cover. */
+  public EvidenceNeeds beyond(EvidenceNeeds done) {
+    return new EvidenceNeeds(
+        done.logStream.isPresent() ? Optional.empty() : logStream,
+        done.systemdOf.isPresent() ? Optional.empty() : systemdOf,
+        configChecks && !done.configChecks,
+        schemaVersion && !done.schemaVersion);
+  }
+
+  public EvidenceNeeds plus(EvidenceNeeds other) {
+    return new EvidenceNeeds(logStream.or(() -> other.logStream), systemdOf.or(() -> other.systemdOf),
+        configChecks || other.configChecks, schemaVersion || other.schemaVersion);
+  }
+}

@@ -1,0 +1,55 @@
+package gov.cms.bfd.migrator.operator.observe;
+
+import gov.cms.bfd.migrator.operator.model.Settings;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Looks at one environment in AWS: queue and instances always, more when a diagnosis asks. I/O only. */
+@ApplicationScoped
+public class Observer {
+
+  private final QueueObserver queues;
+  private final InstanceDirectory instances;
+  private final EvidenceGatherer evidence;
+
+  public Observer(QueueObserver queues, InstanceDirectory instances, EvidenceGatherer evidence) {
+    this.queues = queues;
+    this.instances = instances;
+    this.evidence = evidence;
+  }
+
+  /**
+   * The queue (one call when idle and already confirmed empty) and the instances (a shared call at most
+   * once per {@code instancesMaxAge} for the region).
+   */
+  public Observation observe(Settings settings, String resource, boolean queueConfirmedEmpty,
+      Duration instancesMaxAge, Instant now) {
+    AwsTarget target = target(settings);
+    return Observation.basic(now,
+        queues.observe(target, settings.queueName(), queueConfirmedEmpty),
+        instances.instances(target, resource, settings.instanceTags(), instancesMaxAge, now));
+  }
+
+  /** The observation with what {@code needs} asks for added. */
+  public Observation gather(Observation seen, EvidenceNeeds needs, Settings settings, Instant now) {
+    return evidence.gather(seen, needs, target(settings), settings.environment(), settings.logGroup(),
+        settings.serviceUnit(), fingerprint(seen), now);
+  }
+
+  public static AwsTarget target(Settings settings) {
+    return new AwsTarget(settings.region(), settings.roleArn());
+  }
+
+  private static String fingerprint(Observation seen) {
+    Stream<String> messages = seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
+        .map(q -> ((QueueState.Present) q).sample().stream().map(RawMessage::sqsMessageId))
+        .orElse(Stream.empty());
+    Stream<String> machines = seen.instances().seenValue().orElse(List.of()).stream()
+        .map(i -> i.id() + ":" + i.state());
+    return Integer.toHexString(Stream.concat(messages.sorted(), machines.sorted()).collect(Collectors.joining(",")).hashCode());
+  }
+}
