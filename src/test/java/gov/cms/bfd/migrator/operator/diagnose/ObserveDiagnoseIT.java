@@ -132,6 +132,13 @@ class ObserveDiagnoseIT {
         .anySatisfy(s -> assertThat(s).contains("Name=tag:Name,Values=bfd-" + env + "-migrator"));
     await().atMost(WAIT).until(() -> events("UndeployableState").size() == 1);
     assertThat(events("UndeployableState").get(0).getMessage()).contains("pid 5046").contains(url);
+    // Read with visibility timeout 0 and never deleted: the evidence is still in the queue for everyone.
+    try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder().endpointOverride(TestBed.get().moto().endpoint())
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(
+            software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing"))).build()) {
+      assertThat(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)).messages()).hasSize(2);
+    }
   }
 
   @Test
@@ -249,6 +256,15 @@ class ObserveDiagnoseIT {
     assertThat(md.getStatus().failureMode).isEqualTo(FailureMode.None);
     assertThat(md.getStatus().lastRun.stage).contains("Migrating").contains("BeforeFile");
     assertThat(md.getStatus().runbook.nextSteps).anySatisfy(s -> assertThat(s).contains("do not purge"));
+
+    double reconciles = writes.reconciles(NAMESPACE, env);
+    double sqs = calls.count("sqs");
+    double ec2 = calls.count("ec2");
+    double other = calls.count("logs") + calls.count("ssm");
+    await().atMost(WAIT).until(() -> writes.reconciles(NAMESPACE, env) >= reconciles + 5);
+    double n = writes.reconciles(NAMESPACE, env) - reconciles;
+    System.out.printf("active environment: %.2f SQS, %.2f EC2, %.2f Logs+SSM calls per reconcile over %.0f reconciles%n",
+        (calls.count("sqs") - sqs) / n, (calls.count("ec2") - ec2) / n, (calls.count("logs") + calls.count("ssm") - other) / n, n);
   }
 
   @Test

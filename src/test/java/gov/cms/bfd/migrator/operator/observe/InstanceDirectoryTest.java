@@ -1,0 +1,95 @@
+package gov.cms.bfd.migrator.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** One DescribeInstances serves every environment of a region and role in a poll cycle. */
+class InstanceDirectoryTest {
+
+  private static final AwsTarget EAST = new AwsTarget("us-east-1", Optional.empty());
+  private static final AwsTarget WEST = new AwsTarget("us-west-2", Optional.empty());
+  private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  private static final Duration POLL = Duration.ofSeconds(30);
+
+  @Test
+  void hundredEnvironmentsOfOneRegionShareOneCallPerCycle() {
+    var port = new FakeEc2();
+    var directory = new InstanceDirectory(port);
+    for (int cycle = 0; cycle < 3; cycle++) {
+      Instant now = T0.plus(POLL.multipliedBy(cycle)).plusSeconds(1);
+      for (int env = 0; env < 100; env++) {
+        directory.instances(EAST, "ns/e" + env, Map.of("Name", "bfd-e" + env + "-migrator"), POLL, now.plusMillis(env));
+      }
+    }
+    // The first cycle grows the query as environments register (one call per newcomer); after that, at most
+    // one call per cycle however many environments ask.
+    assertThat(port.queries.subList(0, 100)).hasSize(100);
+    long callsInLaterCycles = port.queries.size() - 100;
+    assertThat(callsInLaterCycles).isBetween(1L, 2L);
+    assertThat(port.queries.get(port.queries.size() - 1).getValue()).hasSize(100);
+  }
+
+  @Test
+  void eachEnvironmentSeesOnlyItsOwnInstances() {
+    var port = new FakeEc2();
+    port.instances.add(instance("i-1", Map.of("Name", "bfd-test-migrator")));
+    port.instances.add(instance("i-2", Map.of("Name", "bfd-prod-migrator")));
+    var directory = new InstanceDirectory(port);
+    directory.instances(EAST, "ns/prod", Map.of("Name", "bfd-prod-migrator"), POLL, T0);
+
+    var seen = directory.instances(EAST, "ns/test", Map.of("Name", "bfd-test-migrator"), POLL, T0.plusSeconds(1));
+
+    assertThat(seen.seenValue().orElseThrow()).extracting(Instance::id).containsExactly("i-1");
+  }
+
+  @Test
+  void regionsAreQueriedSeparately() {
+    var port = new FakeEc2();
+    var directory = new InstanceDirectory(port);
+    directory.instances(EAST, "ns/a", Map.of("Name", "a"), POLL, T0);
+    directory.instances(WEST, "ns/b", Map.of("Name", "b"), POLL, T0);
+
+    assertThat(port.targets).containsExactly(EAST, WEST);
+  }
+
+  @Test
+  void aFailureIsReportedToTheAskerAndNotCached() {
+    var port = new FakeEc2();
+    port.fail = true;
+    var directory = new InstanceDirectory(port);
+
+    assertThat(directory.instances(EAST, "ns/a", Map.of("Name", "a"), POLL, T0)).isInstanceOf(Observed.Failed.class);
+    port.fail = false;
+    assertThat(directory.instances(EAST, "ns/a", Map.of("Name", "a"), POLL, T0.plusSeconds(1)))
+        .isInstanceOf(Observed.Seen.class);
+  }
+
+  private static Instance instance(String id, Map<String, String> tags) {
+    return new Instance(id, Instance.State.running, T0, tags);
+  }
+
+  private static final class FakeEc2 implements InstancePort {
+    final List<Map.Entry<String, Set<String>>> queries = new ArrayList<>();
+    final List<AwsTarget> targets = new ArrayList<>();
+    final List<Instance> instances = new ArrayList<>();
+    boolean fail;
+
+    @Override
+    public List<Instance> withTag(AwsTarget target, String key, Set<String> values) {
+      if (fail) {
+        throw new AwsCallException(new AwsFailure("ec2", "DescribeInstances", AwsFailure.Kind.UNAVAILABLE, "503"), null);
+      }
+      queries.add(Map.entry(key, Set.copyOf(values)));
+      targets.add(target);
+      return instances.stream().filter(i -> values.contains(i.tags().get(key))).toList();
+    }
+  }
+}
