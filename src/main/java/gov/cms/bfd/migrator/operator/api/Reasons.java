@@ -3,7 +3,6 @@ package gov.cms.bfd.migrator.operator.api;
 /** Condition reasons of DESIGN.md §2, plus those of the reconcile itself. */
 public final class Reasons {
   // Reconcile (Ready / Reconciling / Stalled)
-  public static final String NOT_OBSERVED_YET = "NotObservedYet";
   public static final String OBSERVED = "Observed";
   public static final String SUSPENDED = "Suspended";
   public static final String INVALID_SPEC = "InvalidSpec";

@@ -30,7 +30,7 @@ import java.util.Optional;
  */
 public class StatusComposer {
 
-  /** The status for a spec that cannot be used, or a suspended resource: nothing observed. */
+  /** The status for a spec that cannot be used, or a suspended resource: nothing is observed for those. */
   public MigratorDeploymentStatus compose(Input input, MigratorDeploymentStatus prior) {
     List<DesiredCondition> desired;
     if (input.settings() instanceof Input.Resolved.Invalid invalid) {
@@ -38,7 +38,7 @@ public class StatusComposer {
     } else if (((Input.Resolved.Valid) input.settings()).settings().suspend()) {
       desired = suspended();
     } else {
-      desired = notObservedYet();
+      throw new IllegalArgumentException("a usable, active spec is composed from an observation");
     }
     MigratorDeploymentStatus next = carried(prior);
     next.observedGeneration = input.generation();
@@ -157,14 +157,6 @@ public class StatusComposer {
         isFalse(ConditionTypes.RECONCILING, Reasons.SUSPENDED, message),
         isFalse(ConditionTypes.STALLED, Reasons.SUSPENDED, message)),
         Reasons.SUSPENDED, "Not observed while suspended.");
-  }
-
-  private static List<DesiredCondition> notObservedYet() {
-    return withDomain(List.of(
-        isFalse(ConditionTypes.READY, Reasons.NOT_OBSERVED_YET, "AWS has not been observed yet."),
-        isTrue(ConditionTypes.RECONCILING, Reasons.NOT_OBSERVED_YET, "Waiting for the first observation of AWS."),
-        isFalse(ConditionTypes.STALLED, Reasons.AS_EXPECTED, "Nothing blocks the operator.")),
-        Reasons.NOT_OBSERVED_YET, "Not observed yet.");
   }
 
   /** Domain conditions are Unknown until something observed them: never a guess. */

@@ -7,10 +7,14 @@ import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.HistoryEntry;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
 import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.diagnose.Diagnoser;
 import gov.cms.bfd.migrator.operator.model.Input;
 import gov.cms.bfd.migrator.operator.model.InvalidSpecException;
 import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.model.SettingsFixtures;
+import gov.cms.bfd.migrator.operator.observe.Observation;
+import gov.cms.bfd.migrator.operator.observe.Observed;
+import gov.cms.bfd.migrator.operator.observe.QueueState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +27,15 @@ class StatusComposerTest {
 
   @Test
   void composeTwiceChangesNothing() {
-    var first = composer.compose(input(1, valid(false), T0), null);
-    var second = composer.compose(input(1, valid(false), T0.plusSeconds(90)), first);
+    var first = observed(1, T0, null);
+    var second = observed(1, T0.plusSeconds(90), first);
 
     assertThat(second).usingRecursiveComparison().isEqualTo(first);
   }
 
   @Test
   void everyConditionCarriesTheGenerationAndTimesAreWholeSeconds() {
-    var status = composer.compose(input(7, valid(false), T0), null);
+    var status = observed(7, T0, null);
 
     assertThat(status.observedGeneration).isEqualTo(7L);
     assertThat(status.conditions).extracting(c -> c.type).containsExactlyElementsOf(ConditionTypes.ALL);
@@ -43,14 +47,14 @@ class StatusComposerTest {
 
   @Test
   void transitionTimeMovesOnlyForConditionsWhoseStatusFlips() {
-    var before = composer.compose(input(1, valid(false), T0), null);
+    var before = observed(1, T0, null);
     var after = composer.compose(input(2, valid(true), T0.plusSeconds(60)), before);
 
-    // Ready: False (NotObservedYet) -> False (Suspended): kept. Reconciling: True -> False: moved.
-    assertThat(condition(after, ConditionTypes.READY).reason).isEqualTo(Reasons.SUSPENDED);
-    assertThat(condition(after, ConditionTypes.READY).lastTransitionTime).isEqualTo("2026-11-26T10:00:00Z");
-    assertThat(condition(after, ConditionTypes.RECONCILING).status).isEqualTo("False");
-    assertThat(condition(after, ConditionTypes.RECONCILING).lastTransitionTime).isEqualTo("2026-11-26T10:01:00Z");
+    // Reconciling: False (Observed) -> False (Suspended): kept. Ready: True -> False: moved.
+    assertThat(condition(after, ConditionTypes.RECONCILING).reason).isEqualTo(Reasons.SUSPENDED);
+    assertThat(condition(after, ConditionTypes.RECONCILING).lastTransitionTime).isEqualTo("2026-11-26T10:00:00Z");
+    assertThat(condition(after, ConditionTypes.READY).status).isEqualTo("False");
+    assertThat(condition(after, ConditionTypes.READY).lastTransitionTime).isEqualTo("2026-11-26T10:01:00Z");
     assertThat(after.conditions).allSatisfy(c -> assertThat(c.observedGeneration).isEqualTo(2L));
   }
 
@@ -66,12 +70,13 @@ class StatusComposerTest {
   }
 
   @Test
-  void domainConditionsAreUnknownUntilObservedNeverAGuess() {
-    var status = composer.compose(input(1, valid(false), T0), null);
+  void suspendedSaysSoAndGuessesNothing() {
+    var status = composer.compose(input(1, valid(true), T0), observed(1, T0, null));
 
+    assertThat(condition(status, ConditionTypes.READY).reason).isEqualTo(Reasons.SUSPENDED);
     for (String type : ConditionTypes.DOMAIN) {
       assertThat(condition(status, type).status).as(type).isEqualTo("Unknown");
-      assertThat(condition(status, type).reason).as(type).isEqualTo(Reasons.NOT_OBSERVED_YET);
+      assertThat(condition(status, type).reason).as(type).isEqualTo(Reasons.SUSPENDED);
     }
   }
 
@@ -82,7 +87,16 @@ class StatusComposerTest {
     entry.time = "2026-11-26T09:00:00Z";
     prior.history = List.of(entry);
 
-    assertThat(composer.compose(input(1, valid(false), T0), prior).history).containsExactly(entry);
+    assertThat(observed(1, T0, prior).history).containsExactly(entry);
+  }
+
+  /** A clean environment: no queue, no instance. */
+  private MigratorDeploymentStatus observed(long generation, Instant now, MigratorDeploymentStatus prior) {
+    Settings settings = SettingsFixtures.defaults("test");
+    Observation seen = Observation.basic(now, Observed.seen(new QueueState.Missing(settings.queueName())),
+        Observed.seen(List.of()));
+    return composer.compose(input(generation, new Input.Resolved.Valid(settings), now), prior, seen,
+        new Diagnoser().diagnose(seen, settings, now));
   }
 
   private static Input input(long generation, Input.Resolved settings, Instant now) {
