@@ -25,12 +25,7 @@ public class AwsCallMetrics implements ExecutionInterceptor {
 
   @Override
   public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-    // QueueDoesNotExist is an answer, not a failure of the call.
-    String outcome = AwsErrors.outcome(context.exception());
-    if (context.exception().getMessage() != null && context.exception().getMessage().contains("QueueDoesNotExist")) {
-      outcome = "not_found";
-    }
-    count(attributes, outcome);
+    count(attributes, AwsErrors.outcome(context.exception()));
   }
 
   /** Calls made so far for a service and operation, whatever their outcome. */

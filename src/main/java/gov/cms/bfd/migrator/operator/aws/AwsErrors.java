@@ -5,6 +5,7 @@ import gov.cms.bfd.migrator.operator.observe.AwsFailure;
 import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /** Turns the SDK's exceptions into {@link AwsFailure}s: access denied, or something a retry may fix. */
 public final class AwsErrors {
@@ -13,13 +14,17 @@ public final class AwsErrors {
       "UnauthorizedOperation", "AuthorizationError", "AuthorizationErrorException", "NotAuthorized",
       "UnrecognizedClientException", "InvalidClientTokenId", "SignatureDoesNotMatch");
 
+  /** Error codes that answer "it does not exist" (QueueDoesNotExist, ParameterNotFound, ...). */
+  private static final Set<String> NOT_FOUND = Set.of("NonExistentQueue", "QueueDoesNotExist", "NotFound",
+      "InvocationDoesNotExist");
+
   private AwsErrors() {}
 
-  /** Runs one SDK call; a failure comes out as an {@link AwsCallException} naming service and operation. */
+  /** Runs one SDK call; an SDK failure comes out as an {@link AwsCallException} naming service and operation. */
   public static <T> T call(String service, String operation, Supplier<T> call) {
     try {
       return call.get();
-    } catch (RuntimeException e) {
+    } catch (SdkException e) {
       throw new AwsCallException(failure(service, operation, e), e);
     }
   }
@@ -41,7 +46,7 @@ public final class AwsErrors {
     return new AwsFailure(service, operation, AwsFailure.Kind.UNAVAILABLE, detail);
   }
 
-  /** A short word for metrics: success is not an error; the rest by kind. */
+  /** A short word for metrics: not_found answers a question; the others are failures by kind. */
   public static String outcome(Throwable error) {
     AwsServiceException serviceError = serviceError(error);
     if (serviceError == null) {
@@ -50,6 +55,9 @@ public final class AwsErrors {
     String code = serviceError.awsErrorDetails() == null ? null : serviceError.awsErrorDetails().errorCode();
     if (code != null && ACCESS_DENIED.contains(code)) {
       return "access_denied";
+    }
+    if (code != null && NOT_FOUND.stream().anyMatch(code::contains)) {
+      return "not_found";
     }
     if (serviceError.isThrottlingException()) {
       return "throttled";

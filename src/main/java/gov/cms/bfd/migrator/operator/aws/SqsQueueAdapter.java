@@ -37,24 +37,16 @@ public class SqsQueueAdapter implements QueuePort {
 
   @Override
   public Counts counts(AwsTarget target, String queueUrl) {
-    Map<QueueAttributeName, String> attributes;
-    try {
-      attributes = call("sqs", "GetQueueAttributes", () -> {
-        try {
-          return clients.sqs(target).getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
-              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
-        } catch (QueueDoesNotExistException e) {
-          throw new QueueGoneException(queueUrl);
-        }
-      });
-    } catch (RuntimeException e) {
-      if (e.getCause() instanceof QueueGoneException gone) {
-        throw gone;
+    Map<QueueAttributeName, String> attributes = call("sqs", "GetQueueAttributes", () -> {
+      try {
+        return clients.sqs(target).getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+      } catch (QueueDoesNotExistException e) {
+        throw new QueueGoneException(queueUrl);
       }
-      throw e;
-    }
+    });
     return new Counts(count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
         count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
         count(attributes, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));

@@ -48,7 +48,7 @@ public final class Diagnoser {
     boolean checks = false;
     if (verdict instanceof Verdict.Finished finished) {
       boolean failed = finished.exitStatus().map(s -> s != 0).orElse(true);
-      if (failed || finished.instance().isPresent()) {
+      if (failed) {
         log = Optional.of(finished.instance().map(Instance::id));
       }
       if (finished.exitStatus().isEmpty()) {
@@ -78,8 +78,8 @@ public final class Diagnoser {
     List<ConfigCheck> schemaChecks = schemaChecks(seen, settings);
     List<DesiredCondition> conditions = new ArrayList<>(reconcileConditions(seen, domain, failureMode, verdict));
     conditions.addAll(domain);
-    boolean active = latestInstance(seen).filter(i -> i.state().mayRun()).isPresent()
-        || verdict instanceof Verdict.InProgress;
+    // Fast polling while a migration runs; a lingering instance after a finished run is no reason for it.
+    boolean active = verdict instanceof Verdict.InProgress;
     return new Diagnosis(verdict, messages, log, failureMode, conditions,
         Runbook.advise(verdict, failureMode, seen, settings, log), active, schemaChecks);
   }
@@ -177,7 +177,7 @@ public final class Diagnoser {
     Instant started = instance.map(Instance::launchTime).filter(t -> t.isBefore(run.firstSentAt()))
         .orElse(run.firstSentAt());
     return stallOrProgress(Optional.of(run), instance, started, run.lastSentAt(), settings, now,
-        run.label() + " at " + run.stage() + ", last message " + ago(run.lastSentAt(), now));
+        run.label() + " at " + run.stage() + ", last message sent " + second(run.lastSentAt()));
   }
 
   private static Verdict instanceVerdict(Instance instance, Observation seen, Settings settings, Instant now) {
@@ -196,7 +196,7 @@ public final class Diagnoser {
     }
     if (instance.state().mayRun() && Duration.between(instance.launchTime(), now).compareTo(settings.timing().staleAfter()) < 0) {
       return new Verdict.InProgress(Optional.empty(), Optional.of(instance),
-          "instance " + instance.id() + " launched " + ago(instance.launchTime(), now) + " and has sent no message yet");
+          "instance " + instance.id() + " launched " + second(instance.launchTime()) + " and has sent no message yet");
     }
     return new Verdict.Orphaned(instance);
   }
@@ -205,12 +205,13 @@ public final class Diagnoser {
       Instant lastProgress, Settings settings, Instant now, String detail) {
     Duration running = Duration.between(started, now);
     Duration silent = Duration.between(lastProgress, now);
+    // Messages name fixed times, not ages, so an unchanged situation composes an unchanged status.
     if (running.compareTo(settings.timing().maxMigrationDuration()) > 0) {
-      return new Verdict.Stalled(run, instance, silent, detail + "; running for " + GoDuration.format(truncate(running))
+      return new Verdict.Stalled(run, instance, silent, detail + "; running since " + second(started)
           + ", longer than maxMigrationDuration " + GoDuration.format(settings.timing().maxMigrationDuration()));
     }
     if (silent.compareTo(settings.timing().staleAfter()) > 0) {
-      return new Verdict.Stalled(run, instance, silent, detail + "; no progress for " + GoDuration.format(truncate(silent))
+      return new Verdict.Stalled(run, instance, silent, detail + "; no progress since " + second(lastProgress)
           + ", longer than staleAfter " + GoDuration.format(settings.timing().staleAfter()));
     }
     return new Verdict.InProgress(run, instance, detail);
@@ -412,12 +413,7 @@ public final class Diagnoser {
     return message instanceof MigratorMessage.Native n ? "#" + n.messageId() : message.sqsMessageId();
   }
 
-  static String ago(Instant then, Instant now) {
-    Duration d = truncate(Duration.between(then, now));
-    return d.isNegative() ? "just now" : GoDuration.format(d) + " ago";
-  }
-
-  private static Duration truncate(Duration d) {
-    return Duration.ofSeconds(d.getSeconds());
+  private static String second(Instant at) {
+    return at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 }

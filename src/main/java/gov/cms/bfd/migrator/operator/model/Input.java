@@ -22,9 +22,9 @@ public record Input(
 
   /**
    * What the previous status said that this reconcile builds on: whether the queue was already confirmed
-   * empty (for this generation), and whether a migrator instance was there.
+   * empty (for this generation), and whether a migration was running.
    */
-  public record Prior(boolean queueConfirmedEmpty, boolean instancePresent) {
+  public record Prior(boolean queueConfirmedEmpty, boolean migrationRunning) {
     public static final Prior NONE = new Prior(false, false);
   }
 

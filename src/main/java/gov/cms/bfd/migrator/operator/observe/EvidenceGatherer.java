@@ -141,6 +141,9 @@ public class EvidenceGatherer {
     }
     try {
       Observed<T> value = fetch.get();
+      // Keys carry the evidence they were read for; drop what no reconcile can hit any more.
+      cache.values().removeIf(c -> c.at().plus(CHECKS_TTL).isBefore(now));
+      pending.values().removeIf(c -> c.at().plus(COMMAND_PATIENCE.multipliedBy(2)).isBefore(now));
       cache.put(key, new Cached<>(value, now));
       return value;
     } catch (AwsCallException e) {

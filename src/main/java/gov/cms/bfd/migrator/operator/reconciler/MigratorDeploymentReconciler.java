@@ -66,8 +66,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
 
   /** Queue and instances, then what the diagnosis asks for; at most two more rounds (exit 1 asks for checks). */
   private Observation observe(Input input, Settings settings) {
-    // A running migrator's instance is looked at as often as its queue; idle ones share a slower answer.
-    Duration interval = input.prior().instancePresent() ? settings.timing().activePollInterval()
+    // A running migration's instance is looked at as often as its queue; idle ones share a slower answer.
+    Duration interval = input.prior().migrationRunning() ? settings.timing().activePollInterval()
         : settings.timing().pollInterval();
     var seen = observer.observe(settings, input.namespace() + "/" + input.name(), input.prior().queueConfirmedEmpty(),
         interval, input.now());
@@ -97,7 +97,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
             .filter(c -> "True".equals(c.status) && Reasons.QUEUE_IS_EMPTY.equals(c.reason))
             .filter(c -> Objects.equals(c.observedGeneration, meta.getGeneration()))
             .isPresent(),
-        Conditions.find(conditions, ConditionTypes.INSTANCE_ABSENT).filter(c -> "False".equals(c.status)).isPresent());
+        Conditions.find(conditions, ConditionTypes.INSTANCE_ABSENT)
+            .filter(c -> Reasons.MIGRATION_IN_PROGRESS.equals(c.reason)).isPresent());
     return new Input(meta.getNamespace(), meta.getName(),
         meta.getGeneration() == null ? 0 : meta.getGeneration(),
         meta.getAnnotations() == null ? Map.of() : meta.getAnnotations(),

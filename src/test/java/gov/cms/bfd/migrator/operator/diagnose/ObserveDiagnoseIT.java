@@ -20,11 +20,13 @@ import gov.cms.bfd.migrator.operator.api.TimingSpec;
 import gov.cms.bfd.migrator.operator.aws.AwsCallMetrics;
 import gov.cms.bfd.migrator.operator.reconciler.StatusWrites;
 import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
+import gov.cms.bfd.migrator.operator.testbed.ConditionAssert;
 import gov.cms.bfd.migrator.operator.testbed.FaultInjector;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.ShiftableClock;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -133,12 +135,7 @@ class ObserveDiagnoseIT {
     await().atMost(WAIT).until(() -> events("UndeployableState").size() == 1);
     assertThat(events("UndeployableState").get(0).getMessage()).contains("pid 5046").contains(url);
     // Read with visibility timeout 0 and never deleted: the evidence is still in the queue for everyone.
-    try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder().endpointOverride(TestBed.get().moto().endpoint())
-        .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(
-            software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing"))).build()) {
-      assertThat(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)).messages()).hasSize(2);
-    }
+    assertThat(sim.peekBodies()).hasSize(2);
   }
 
   @Test
@@ -258,10 +255,13 @@ class ObserveDiagnoseIT {
     assertThat(md.getStatus().runbook.nextSteps).anySatisfy(s -> assertThat(s).contains("do not purge"));
 
     double reconciles = writes.reconciles(NAMESPACE, env);
+    double statusWrites = writes.count(NAMESPACE, env);
     double sqs = calls.count("sqs");
     double ec2 = calls.count("ec2");
     double other = calls.count("logs") + calls.count("ssm");
     await().atMost(WAIT).until(() -> writes.reconciles(NAMESPACE, env) >= reconciles + 5);
+    // Fast polling of an unchanged migration writes nothing: its messages name times, not ages.
+    assertThat(writes.count(NAMESPACE, env)).isEqualTo(statusWrites);
     double n = writes.reconciles(NAMESPACE, env) - reconciles;
     System.out.printf("active environment: %.2f SQS, %.2f EC2, %.2f Logs+SSM calls per reconcile over %.0f reconciles%n",
         (calls.count("sqs") - sqs) / n, (calls.count("ec2") - ec2) / n, (calls.count("logs") + calls.count("ssm") - other) / n, n);
@@ -278,7 +278,7 @@ class ObserveDiagnoseIT {
 
     md = awaitStatus(md, m -> has(m, ConditionTypes.INSTANCE_ABSENT, "False", Reasons.STALLED_MIGRATOR));
     assertThat(md.getStatus().failureMode).isEqualTo(FailureMode.UndeployableState);
-    assertThat(ConditionAssertMessage(md, ConditionTypes.INSTANCE_ABSENT)).contains("staleAfter 15m");
+    assertThat(conditionMessage(md, ConditionTypes.INSTANCE_ABSENT)).contains("staleAfter 15m");
   }
 
   @Test
@@ -344,7 +344,7 @@ class ObserveDiagnoseIT {
 
     var md = awaitStatus(apply(spec()), m -> has(m, ConditionTypes.INSTANCE_ABSENT, "Unknown", Reasons.ACCESS_DENIED));
 
-    assertThat(ConditionAssertMessage(md, ConditionTypes.INSTANCE_ABSENT)).contains("ec2:DescribeInstances");
+    assertThat(conditionMessage(md, ConditionTypes.INSTANCE_ABSENT)).contains("ec2:DescribeInstances");
     assertCondition(md, ConditionTypes.STALLED, "True", Reasons.ACCESS_DENIED);
     // What the queue showed still counts: a message blocks the deploy whatever EC2 says.
     assertCondition(md, ConditionTypes.QUEUE_EMPTY, "False", Reasons.QUEUE_HAS_MESSAGES);
@@ -391,22 +391,17 @@ class ObserveDiagnoseIT {
 
   @Test
   void recoveryIsAnnouncedOnceAndAQuietEnvironmentWritesNothing() {
-    String url = sim.createQueue();
+    sim.createQueue();
     sim.send(nativeMessage(5046, 14, "Finished"));
     var md = awaitStatus(apply(spec()), m -> has(m, ConditionTypes.DEPLOYABLE, "False", Reasons.QUEUE_HAS_MESSAGES));
 
-    TestBed.get().moto(); // a person purges the queue by hand
-    try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder().endpointOverride(TestBed.get().moto().endpoint())
-        .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(
-            software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing"))).build()) {
-      sqs.purgeQueue(b -> b.queueUrl(url));
-    }
+    sim.purgeQueue();
 
     md = awaitStatus(md, m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
     await().atMost(WAIT).until(() -> events("Deployable").size() == 1);
     String resourceVersion = md.getMetadata().getResourceVersion();
     double sqsCalls = calls.count("sqs");
+    double ec2Calls = calls.count("ec2");
     double reconciles = writes.reconciles(NAMESPACE, env);
     await().atMost(WAIT).until(() -> writes.reconciles(NAMESPACE, env) >= reconciles + 4);
 
@@ -415,7 +410,8 @@ class ObserveDiagnoseIT {
     assertThat(events("UndeployableState")).hasSize(1);
     double idleReconciles = writes.reconciles(NAMESPACE, env) - reconciles;
     double sqsPerReconcile = (calls.count("sqs") - sqsCalls) / idleReconciles;
-    System.out.printf("idle environment: %.2f SQS calls per reconcile over %.0f reconciles%n", sqsPerReconcile, idleReconciles);
+    System.out.printf("idle environment: %.2f SQS and %.2f EC2 calls per reconcile over %.0f reconciles%n", sqsPerReconcile,
+        (calls.count("ec2") - ec2Calls) / idleReconciles, idleReconciles);
     assertThat(sqsPerReconcile).isLessThanOrEqualTo(1.0);
   }
 
@@ -452,12 +448,12 @@ class ObserveDiagnoseIT {
     return await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(this::get, m -> m != null && done.test(m));
   }
 
-  private List<io.fabric8.kubernetes.api.model.Event> events(String reason) {
+  private List<Event> events(String reason) {
     return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
         .filter(e -> env.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
   }
 
-  private static String ConditionAssertMessage(MigratorDeployment md, String type) {
-    return gov.cms.bfd.migrator.operator.testbed.ConditionAssert.condition(md, type).orElseThrow().message;
+  private static String conditionMessage(MigratorDeployment md, String type) {
+    return ConditionAssert.condition(md, type).orElseThrow().message;
   }
 }

@@ -66,6 +66,19 @@ public final class MigratorSimulator implements AutoCloseable {
     sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
   }
 
+  /** A person purging the queue by hand (runbook step 4). */
+  public void purgeQueue() {
+    String url = sqs.getQueueUrl(b -> b.queueName(queueName())).queueUrl();
+    sqs.purgeQueue(b -> b.queueUrl(url));
+  }
+
+  /** What a person sees polling the queue with visibility timeout 0 (at most 10 messages). */
+  public List<String> peekBodies() {
+    String url = sqs.getQueueUrl(b -> b.queueName(queueName())).queueUrl();
+    return sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)).messages().stream()
+        .map(m -> m.body()).toList();
+  }
+
   /** The app's message (Jackson, alphabetical, nulls omitted): {"appStage":..,"messageId":..,"pid":..}. */
   public static String nativeMessage(long pid, long messageId, String appStage) {
     ObjectNode node = JSON.createObjectNode().put("appStage", appStage).put("messageId", messageId);
