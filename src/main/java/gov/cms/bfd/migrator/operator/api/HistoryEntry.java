@@ -12,5 +12,9 @@ public class HistoryEntry {
   public ActionOutcome outcome;
   public String approvedBy;
   public String planFingerprint;
+  /** What happened: the AWS answer, the SSM command id, how the outcome was verified. */
+  public String detail;
+  /** What identifies the call for its verification, e.g. the SSM command id. */
+  public String reference;
   public List<String> evidence;
 }

@@ -51,11 +51,11 @@ public final class Diagnoser {
       if (failed) {
         log = Optional.of(finished.instance().map(Instance::id));
       }
-      if (finished.exitStatus().isEmpty()) {
-        systemd = finished.instance().filter(i -> i.state() == Instance.State.running).map(Instance::id);
-      }
+      // Also when the status is known: a purge waits until the service on a running instance is seen stopped.
+      systemd = finished.instance().filter(i -> i.state() == Instance.State.running).map(Instance::id);
       checks = finished.exitStatus().filter(s -> s == 1).isPresent();
-    } else if (verdict instanceof Verdict.Stalled || verdict instanceof Verdict.Orphaned) {
+    } else if (verdict instanceof Verdict.Stalled || verdict instanceof Verdict.Orphaned
+        || verdict instanceof Verdict.NoEvidence) {
       log = Optional.of(instance.map(Instance::id));
       systemd = instance.filter(i -> i.state() == Instance.State.running).map(Instance::id);
     } else if (verdict instanceof Verdict.InProgress progress) {

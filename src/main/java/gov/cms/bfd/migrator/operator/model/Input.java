@@ -22,10 +22,14 @@ public record Input(
 
   /**
    * What the previous status said that this reconcile builds on: whether the queue was already confirmed
-   * empty (for this generation), and whether a migration was running.
+   * empty (for this generation), whether a migration was running, and the actions taken (newest first).
    */
-  public record Prior(boolean queueConfirmedEmpty, boolean migrationRunning) {
-    public static final Prior NONE = new Prior(false, false);
+  public record Prior(boolean queueConfirmedEmpty, boolean migrationRunning, java.util.List<ActionRecord> history) {
+    public static final Prior NONE = new Prior(false, false, java.util.List.of());
+
+    public Prior {
+      history = java.util.List.copyOf(history);
+    }
   }
 
   /** The resolved spec, or the reason it could not be resolved. */

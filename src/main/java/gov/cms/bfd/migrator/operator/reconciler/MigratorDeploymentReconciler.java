@@ -1,18 +1,27 @@
 package gov.cms.bfd.migrator.operator.reconciler;
 
+import gov.cms.bfd.migrator.operator.act.Executor;
+import gov.cms.bfd.migrator.operator.api.ActionOutcome;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnoser;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.model.ActionRecord;
 import gov.cms.bfd.migrator.operator.model.Input;
 import gov.cms.bfd.migrator.operator.model.InvalidSpecException;
 import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.observe.EvidenceNeeds;
 import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.Observer;
+import gov.cms.bfd.migrator.operator.plan.Approval;
+import gov.cms.bfd.migrator.operator.plan.Evidence;
+import gov.cms.bfd.migrator.operator.plan.Plan;
+import gov.cms.bfd.migrator.operator.plan.Planner;
+import gov.cms.bfd.migrator.operator.plan.Step;
 import gov.cms.bfd.migrator.operator.report.Conditions;
+import gov.cms.bfd.migrator.operator.report.Histories;
 import gov.cms.bfd.migrator.operator.report.EventPlanner;
 import gov.cms.bfd.migrator.operator.report.StatusComposer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -22,7 +31,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
@@ -38,14 +50,20 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
   private final Clock clock;
   private final Observer observer;
   private final Diagnoser diagnoser = new Diagnoser();
+  private final Planner planner = new Planner();
+  private final Executor executor;
   private final StatusComposer composer = new StatusComposer();
   private final KubernetesEvents events;
+  private final IntentWriter intentWriter;
   private final StatusWrites writes;
 
-  public MigratorDeploymentReconciler(Clock clock, Observer observer, KubernetesEvents events, StatusWrites writes) {
+  public MigratorDeploymentReconciler(Clock clock, Observer observer, Executor executor, KubernetesEvents events,
+      IntentWriter intentWriter, StatusWrites writes) {
     this.clock = clock;
     this.observer = observer;
+    this.executor = executor;
     this.events = events;
+    this.intentWriter = intentWriter;
     this.writes = writes;
   }
 
@@ -60,8 +78,59 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     Settings settings = valid.settings();
     var seen = observe(input, settings);
     var diagnosis = diagnoser.diagnose(seen, settings, input.now());
-    var status = composer.compose(input, resource.getStatus(), seen, diagnosis);
-    return patchIfChanged(resource, status, input).rescheduleAfter(nextPoll(seen, diagnosis, settings));
+    var history = executor.verify(input.prior().history(), seen, Observer.target(settings), input.now());
+    var plan = planner.plan(diagnosis, seen, settings, Approval.from(input.annotations()), history, input.now());
+    var step = plan.next();
+    if (step.isPresent()) {
+      history = act(resource, input, seen, diagnosis, plan, step.get(), history, settings);
+    }
+    announce(resource, input, plan, history);
+    var status = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), history);
+    Duration next = step.isPresent() || history.stream().anyMatch(ActionRecord::pending)
+        ? settings.timing().activePollInterval() : nextPoll(seen, diagnosis, settings);
+    return patchIfChanged(resource, status, input).rescheduleAfter(next);
+  }
+
+  /**
+   * Records the intent in status (with the evidence, and an Event naming it) before the AWS call, then makes
+   * the call; the outcome is verified by observing on the next reconciles.
+   */
+  private List<ActionRecord> act(MigratorDeployment resource, Input input, Observation seen, Diagnosis diagnosis,
+      Plan plan, Step step, List<ActionRecord> history, Settings settings) {
+    var intent = new ActionRecord(input.now(), step.action(), step.target(), ActionOutcome.Pending, step.approvedBy(),
+        plan.fingerprint(), "intent recorded before the call", Optional.empty(), Evidence.of(diagnosis));
+    var withIntent = new ArrayList<ActionRecord>(List.of(intent));
+    withIntent.addAll(history);
+    var intentStatus = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), withIntent);
+    String evidence = intent.evidence().isEmpty() ? "" : " Evidence kept in status.history: " + String.join("; ", intent.evidence());
+    events.emit(resource, new EventPlanner.PlannedEvent("Normal", step.action().name(),
+        step.action() + " " + step.target() + step.approvedBy().map(a -> " (approved by " + a + ")").orElse("")
+            + ": " + step.reason() + "." + evidence), input.now());
+    intentWriter.write(resource, intentStatus); // 409 if the resource moved on: nothing runs, JOSDK retries
+    var after = executor.execute(step, intent, Observer.target(settings), input.now());
+    LOG.infof("%s/%s: %s %s -> %s (%s)", input.namespace(), input.name(), step.action(), step.target(), after.outcome(),
+        after.detail());
+    withIntent.set(0, after);
+    return List.copyOf(withIntent);
+  }
+
+  /** Events for outcomes that changed since the last status, and for an approval that no longer applies. */
+  private void announce(MigratorDeployment resource, Input input, Plan plan, List<ActionRecord> history) {
+    for (ActionRecord record : history) {
+      boolean wasPending = input.prior().history().stream()
+          .anyMatch(r -> r.time().equals(record.time()) && r.action() == record.action() && r.pending());
+      if (wasPending && !record.pending()) {
+        events.emit(resource, new EventPlanner.PlannedEvent(record.outcome() == ActionOutcome.Succeeded ? "Normal" : "Warning",
+            record.action() + record.outcome().name(), record.action() + " " + record.target() + ": " + record.outcome()
+                + ", " + record.detail() + "."), input.now());
+      }
+    }
+    boolean staleBefore = resource.getStatus() != null && resource.getStatus().plannedActions != null
+        && resource.getStatus().plannedActions.stream().anyMatch(a -> a.blockedBy != null && a.blockedBy.contains("does nothing"));
+    if (plan.staleApproval().isPresent() && !staleBefore) {
+      events.emit(resource, new EventPlanner.PlannedEvent("Warning", "StaleApproval", plan.staleApproval().get() + "."),
+          input.now());
+    }
   }
 
   /** Queue and instances, then what the diagnosis asks for; at most two more rounds (exit 1 asks for checks). */
@@ -98,7 +167,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
             .filter(c -> Objects.equals(c.observedGeneration, meta.getGeneration()))
             .isPresent(),
         Conditions.find(conditions, ConditionTypes.INSTANCE_ABSENT)
-            .filter(c -> Reasons.MIGRATION_IN_PROGRESS.equals(c.reason)).isPresent());
+            .filter(c -> Reasons.MIGRATION_IN_PROGRESS.equals(c.reason)).isPresent(),
+        Histories.from(resource.getStatus() == null ? null : resource.getStatus().history));
     return new Input(meta.getNamespace(), meta.getName(),
         meta.getGeneration() == null ? 0 : meta.getGeneration(),
         meta.getAnnotations() == null ? Map.of() : meta.getAnnotations(),

@@ -9,16 +9,20 @@ import gov.cms.bfd.migrator.operator.api.DiagnosticCheck;
 import gov.cms.bfd.migrator.operator.api.Diagnostics;
 import gov.cms.bfd.migrator.operator.api.InstanceStatus;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
+import gov.cms.bfd.migrator.operator.api.PlannedAction;
 import gov.cms.bfd.migrator.operator.api.QueueStatus;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.api.RunbookGuidance;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.model.ActionRecord;
 import gov.cms.bfd.migrator.operator.model.DesiredCondition;
 import gov.cms.bfd.migrator.operator.model.Input;
 import gov.cms.bfd.migrator.operator.observe.ConfigCheck;
 import gov.cms.bfd.migrator.operator.observe.Instance;
 import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
+import gov.cms.bfd.migrator.operator.plan.Plan;
+import gov.cms.bfd.migrator.operator.plan.Step;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,16 +45,28 @@ public class StatusComposer {
       throw new IllegalArgumentException("a usable, active spec is composed from an observation");
     }
     MigratorDeploymentStatus next = carried(prior);
+    // Nothing is planned for a resource that is not observed.
+    next.plannedActions = null;
+    next.planFingerprint = null;
     next.observedGeneration = input.generation();
     next.conditions = Conditions.merge(prior == null ? null : prior.conditions, desired, input.generation(),
         input.now());
     return next;
   }
 
-  /** The status for an observed and diagnosed environment. */
+  /** The status for an observed and diagnosed environment, before anything is planned. */
   public MigratorDeploymentStatus compose(Input input, MigratorDeploymentStatus prior, Observation seen,
       Diagnosis diagnosis) {
+    return compose(input, prior, seen, diagnosis, Optional.empty(), input.prior().history());
+  }
+
+  /** The status for an observed, diagnosed and planned environment, with its action history. */
+  public MigratorDeploymentStatus compose(Input input, MigratorDeploymentStatus prior, Observation seen,
+      Diagnosis diagnosis, Optional<Plan> plan, List<ActionRecord> history) {
     MigratorDeploymentStatus next = carried(prior);
+    next.history = history.isEmpty() ? null : Histories.to(history);
+    next.plannedActions = plan.map(StatusComposer::plannedActions).orElse(null);
+    next.planFingerprint = plan.filter(p -> !p.steps().isEmpty()).map(Plan::fingerprint).orElse(null);
     next.observedGeneration = input.generation();
     next.conditions = Conditions.merge(prior == null ? null : prior.conditions, diagnosis.conditions(),
         input.generation(), input.now());
@@ -74,6 +90,28 @@ public class StatusComposer {
       next.planFingerprint = prior.planFingerprint;
     }
     return next;
+  }
+
+  private static List<PlannedAction> plannedActions(Plan plan) {
+    List<PlannedAction> actions = new ArrayList<>();
+    for (Step step : plan.steps()) {
+      PlannedAction action = new PlannedAction();
+      action.action = step.action();
+      action.target = step.target();
+      action.reason = step.reason();
+      action.state = step.state();
+      action.blockedBy = step.blockedBy().orElse(null);
+      actions.add(action);
+    }
+    plan.held().ifPresent(why -> {
+      // Shown as a note on an empty plan: why nothing may be done now.
+      PlannedAction none = new PlannedAction();
+      none.reason = why;
+      none.state = gov.cms.bfd.migrator.operator.api.ActionState.Blocked;
+      none.blockedBy = why;
+      actions.add(none);
+    });
+    return actions.isEmpty() ? null : actions;
   }
 
   private static RunbookGuidance runbook(Diagnosis diagnosis) {

@@ -16,6 +16,8 @@ import gov.cms.bfd.migrator.operator.api.MessageFormat;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
 import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.api.RemediationMode;
+import gov.cms.bfd.migrator.operator.api.RemediationSpec;
 import gov.cms.bfd.migrator.operator.api.TimingSpec;
 import gov.cms.bfd.migrator.operator.aws.AwsCallMetrics;
 import gov.cms.bfd.migrator.operator.reconciler.StatusWrites;
@@ -424,9 +426,12 @@ class ObserveDiagnoseIT {
     sim.send(nativeMessage(6001, 4, "Failed"));
   }
 
+  /** Observe mode: these tests watch the diagnosis; acting on it is ActIT's. */
   private MigratorDeploymentSpec spec() {
     var spec = new MigratorDeploymentSpec();
     spec.environment = env;
+    spec.remediation = new RemediationSpec();
+    spec.remediation.mode = RemediationMode.Observe;
     spec.timing = new TimingSpec();
     spec.timing.pollInterval = "2s";
     spec.timing.activePollInterval = "1s";

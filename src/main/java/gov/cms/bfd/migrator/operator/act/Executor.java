@@ -1,0 +1,84 @@
+package gov.cms.bfd.migrator.operator.act;
+
+import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.observe.AwsCallException;
+import gov.cms.bfd.migrator.operator.observe.AwsTarget;
+import gov.cms.bfd.migrator.operator.observe.CommandPort;
+import gov.cms.bfd.migrator.operator.observe.Observation;
+import gov.cms.bfd.migrator.operator.observe.SystemdOutput;
+import gov.cms.bfd.migrator.operator.model.ActionRecord;
+import gov.cms.bfd.migrator.operator.plan.Step;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs the one step a plan allows, after its intent is in status, and follows pending intents to an
+ * outcome by observing again: Succeeded, Failed, or Inconclusive when nothing proves either.
+ */
+@ApplicationScoped
+public class Executor {
+
+  private final RemediationPort remediation;
+  private final CommandPort commands;
+
+  public Executor(RemediationPort remediation, CommandPort commands) {
+    this.remediation = remediation;
+    this.commands = commands;
+  }
+
+  /** The AWS call for a recorded intent; the record as it stands after the call (still Pending, or Failed). */
+  public ActionRecord execute(Step step, ActionRecord intent, AwsTarget target, Instant now) {
+    try {
+      switch (step.action()) {
+        case PurgeQueue -> {
+          try {
+            remediation.purgeQueue(target, step.target());
+            return intent.withReference(Verification.CALLED, "PurgeQueue accepted at " + now + "; verifying the queue empties");
+          } catch (RemediationPort.PurgeInProgressException e) {
+            return intent.withReference(Verification.CALLED, e.getMessage() + "; waiting for it, not a failure");
+          }
+        }
+        case StopService -> {
+          String[] instanceAndUnit = step.target().split("/", 2);
+          String commandId = remediation.stopService(target, instanceAndUnit[0], instanceAndUnit[1]);
+          return intent.withReference(commandId, "SSM command " + commandId + " sent at " + now);
+        }
+        case TerminateInstance -> {
+          remediation.terminateInstance(target, step.target());
+          return intent.withReference(Verification.CALLED, "TerminateInstances accepted at " + now);
+        }
+        default -> throw new IllegalStateException(step.action().name());
+      }
+    } catch (AwsCallException e) {
+      return intent.with(ActionOutcome.Failed, e.failure().describe());
+    }
+  }
+
+  /** The history with every pending record followed as far as observation allows. */
+  public List<ActionRecord> verify(List<ActionRecord> history, Observation seen, AwsTarget target, Instant now) {
+    return history.stream().map(r -> r.pending() ? verify(r, seen, target, now) : r).toList();
+  }
+
+  private ActionRecord verify(ActionRecord pending, Observation seen, AwsTarget target, Instant now) {
+    return switch (pending.action()) {
+      case PurgeQueue -> Verification.purge(pending, seen, now);
+      case TerminateInstance -> Verification.termination(pending, seen, now);
+      case StopService -> {
+        if (pending.reference().isEmpty()) {
+          yield pending.with(ActionOutcome.Inconclusive, "the intent was recorded but no SSM command was sent "
+              + "(the operator stopped in between); nothing proves the service stopped");
+        }
+        String instanceId = pending.target().split("/", 2)[0];
+        try {
+          Optional<CommandPort.Invocation> invocation = commands.invocation(target, pending.reference().get(), instanceId);
+          yield Verification.stop(pending, invocation.map(i -> SystemdOutput.parse(instanceId, pending.reference().get(), i)),
+              invocation, now);
+        } catch (AwsCallException e) {
+          yield pending; // look again on the next reconcile
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,87 @@
+package gov.cms.bfd.migrator.operator.act;
+
+import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.observe.CommandPort;
+import gov.cms.bfd.migrator.operator.observe.Instance;
+import gov.cms.bfd.migrator.operator.observe.Observation;
+import gov.cms.bfd.migrator.operator.observe.QueueState;
+import gov.cms.bfd.migrator.operator.observe.SystemdState;
+import gov.cms.bfd.migrator.operator.model.ActionRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How a pending intent is judged from what is observed after it (pure). An intent whose call may never
+ * have been made (the operator stopped in between) is never made again blindly: it becomes Succeeded
+ * when the observation shows the effect, else Inconclusive, and a new plan starts from the new observation.
+ */
+final class Verification {
+
+  /** The reference of a call AWS accepted that has no id of its own. */
+  static final String CALLED = "called";
+  /** SQS counts lag up to a minute; give a purge that long, and then some, to show. */
+  static final Duration PURGE_PATIENCE = Duration.ofSeconds(90);
+  static final Duration TERMINATE_PATIENCE = Duration.ofMinutes(5);
+  static final Duration COMMAND_PATIENCE = Duration.ofMinutes(2);
+  private static final Set<String> RUNNING = Set.of("active", "activating", "deactivating", "reloading");
+
+  private Verification() {}
+
+  static ActionRecord purge(ActionRecord pending, Observation seen, Instant now) {
+    Optional<QueueState> queue = seen.queue().seenValue();
+    if (queue.isEmpty()) {
+      return pending; // not observed: judge later
+    }
+    boolean empty = queue.get() instanceof QueueState.Missing
+        || (queue.get() instanceof QueueState.Present p && !p.holdsMessages());
+    if (empty) {
+      return pending.with(ActionOutcome.Succeeded, "queue seen empty at " + seen.at());
+    }
+    if (pending.reference().isPresent() && pending.time().plus(PURGE_PATIENCE).isAfter(now)) {
+      return pending;
+    }
+    return pending.with(ActionOutcome.Inconclusive, pending.reference().isPresent()
+        ? "AWS accepted the purge but the queue still holds messages at " + seen.at() + " (new ones, or the purge did not run)"
+        : "the intent was recorded but the call may never have been made (the operator stopped in between); the queue "
+            + "still holds messages at " + seen.at());
+  }
+
+  static ActionRecord termination(ActionRecord pending, Observation seen, Instant now) {
+    Optional<List<Instance>> instances = seen.instances().seenValue();
+    if (instances.isEmpty()) {
+      return pending;
+    }
+    Optional<Instance> instance = instances.get().stream().filter(i -> i.id().equals(pending.target())).findFirst();
+    if (instance.isEmpty() || instance.get().state() == Instance.State.shutting_down
+        || instance.get().state() == Instance.State.terminated) {
+      return pending.with(ActionOutcome.Succeeded, "instance seen " + instance.map(i -> i.state().ec2Name())
+          .orElse("gone") + " at " + seen.at());
+    }
+    if (pending.reference().isPresent() && pending.time().plus(TERMINATE_PATIENCE).isAfter(now)) {
+      return pending;
+    }
+    return pending.with(ActionOutcome.Inconclusive, "instance still " + instance.get().state().ec2Name() + " at " + seen.at());
+  }
+
+  static ActionRecord stop(ActionRecord pending, Optional<SystemdState> state, Optional<CommandPort.Invocation> invocation,
+      Instant now) {
+    boolean waiting = invocation.isEmpty() || !invocation.get().terminal();
+    if (waiting) {
+      return pending.time().plus(COMMAND_PATIENCE).isAfter(now) ? pending
+          : pending.with(ActionOutcome.Inconclusive, "SSM command " + pending.reference().orElse("?") + " is still "
+              + invocation.map(CommandPort.Invocation::status).orElse("unknown to SSM") + " after " + COMMAND_PATIENCE.toMinutes()
+              + " minutes (Delayed, undeliverable?)");
+    }
+    SystemdState systemd = state.orElseThrow();
+    if (!systemd.known()) {
+      return pending.with(ActionOutcome.Inconclusive, systemd.why());
+    }
+    if (systemd.activeState().filter(RUNNING::contains).isPresent()) {
+      return pending.with(ActionOutcome.Failed, "after systemctl stop the unit is still " + systemd.activeState().get());
+    }
+    return pending.with(ActionOutcome.Succeeded, "stopped: " + systemd.why());
+  }
+}

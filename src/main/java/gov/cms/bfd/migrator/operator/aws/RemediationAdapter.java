@@ -1,0 +1,49 @@
+package gov.cms.bfd.migrator.operator.aws;
+
+import static gov.cms.bfd.migrator.operator.aws.AwsErrors.call;
+
+import gov.cms.bfd.migrator.operator.act.RemediationPort;
+import gov.cms.bfd.migrator.operator.observe.AwsTarget;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.model.PurgeQueueInProgressException;
+
+/** {@link RemediationPort} on SQS, SSM Run Command and EC2: the only calls that change anything. */
+@ApplicationScoped
+public class RemediationAdapter implements RemediationPort {
+
+  private final AwsClients clients;
+
+  public RemediationAdapter(AwsClients clients) {
+    this.clients = clients;
+  }
+
+  @Override
+  public void purgeQueue(AwsTarget target, String queueUrl) {
+    call("sqs", "PurgeQueue", () -> {
+      try {
+        return clients.sqs(target).purgeQueue(b -> b.queueUrl(queueUrl));
+      } catch (PurgeQueueInProgressException e) {
+        throw new PurgeInProgressException(queueUrl);
+      }
+    });
+  }
+
+  @Override
+  public String stopService(AwsTarget target, String instanceId, String unit) {
+    String script = "systemctl stop '" + unit + "'; systemctl show '" + unit + "' -p ActiveState -p ExecMainStatus -p ExecMainCode";
+    return call("ssm", "SendCommand", () -> clients.ssm(target).sendCommand(b -> b
+        .documentName(SsmCommandAdapter.DOCUMENT)
+        .instanceIds(instanceId)
+        .comment("bfd-migrator-operator: stop the migrator service (runbook: make sure no migration runs)")
+        .timeoutSeconds(120)
+        .parameters(Map.of("commands", List.of(script))))
+        .command().commandId());
+  }
+
+  @Override
+  public void terminateInstance(AwsTarget target, String instanceId) {
+    call("ec2", "TerminateInstances", () -> clients.ec2(target).terminateInstances(b -> b.instanceIds(instanceId)));
+  }
+}

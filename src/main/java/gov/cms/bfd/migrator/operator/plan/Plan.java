@@ -1,0 +1,27 @@
+package gov.cms.bfd.migrator.operator.plan;
+
+import gov.cms.bfd.migrator.operator.model.ActionRecord;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The actions the diagnosis calls for, in the runbook's order (make sure nothing runs, keep the evidence,
+ * purge, then terminate), each with its state; the fingerprint a person approves; and why nothing at all is
+ * planned, when that is the case.
+ */
+public record Plan(List<Step> steps, String fingerprint, Optional<String> held, Optional<String> staleApproval) {
+
+  public Plan {
+    steps = List.copyOf(steps);
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(held, "held");
+    Objects.requireNonNull(staleApproval, "staleApproval");
+  }
+
+  /** The one step to run now, if any: the first one, when it is Ready. */
+  public Optional<Step> next() {
+    return steps.stream().filter(Step::ready).findFirst();
+  }
+}

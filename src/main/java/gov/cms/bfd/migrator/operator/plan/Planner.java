@@ -1,0 +1,228 @@
+package gov.cms.bfd.migrator.operator.plan;
+
+import gov.cms.bfd.migrator.operator.model.ActionRecord;
+
+import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.api.ActionType;
+import gov.cms.bfd.migrator.operator.api.AfterFailure;
+import gov.cms.bfd.migrator.operator.api.RemediationMode;
+import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.diagnose.Verdict;
+import gov.cms.bfd.migrator.operator.model.Settings;
+import gov.cms.bfd.migrator.operator.observe.Instance;
+import gov.cms.bfd.migrator.operator.observe.Observation;
+import gov.cms.bfd.migrator.operator.observe.QueueState;
+import gov.cms.bfd.migrator.operator.observe.RawMessage;
+import gov.cms.bfd.migrator.operator.observe.SystemdState;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Decides what the operator may repair now: from the diagnosis, the spec's mode and switches, a person's
+ * approval and the action history, the steps with their states. Pure; every safety invariant of DESIGN §4
+ * that concerns deciding (S1, S3, S4, S5, S6) is enforced here and proven by properties.
+ */
+public final class Planner {
+
+  /** AWS accepts one PurgeQueue per queue every 60 seconds. */
+  public static final Duration PURGE_SPACING = Duration.ofSeconds(60);
+  private static final Set<String> SERVICE_RUNNING = Set.of("active", "activating", "deactivating", "reloading");
+
+  public Plan plan(Diagnosis diagnosis, Observation seen, Settings settings, Optional<Approval> approval,
+      List<ActionRecord> history, Instant now) {
+    // S3: nothing on a partial or failed observation.
+    if (!seen.failures().isEmpty()) {
+      return new Plan(List.of(), fingerprint(List.of(), seen, diagnosis), Optional.of(
+          "nothing is planned on an incomplete observation: " + seen.failures().get(0).describe()), Optional.empty());
+    }
+    if (history.stream().anyMatch(ActionRecord::pending)) {
+      ActionRecord pending = history.stream().filter(ActionRecord::pending).findFirst().orElseThrow();
+      List<Step> candidates = candidates(diagnosis, seen, settings, history);
+      String fingerprint = fingerprint(candidates, seen, diagnosis);
+      return new Plan(candidates.stream().map(s -> s.blocked("waits until " + pending.action() + " on " + pending.target()
+          + " (recorded " + pending.time() + ") is verified")).toList(), fingerprint, Optional.empty(), Optional.empty());
+    }
+    List<Step> candidates = candidates(diagnosis, seen, settings, history);
+    String fingerprint = fingerprint(candidates, seen, diagnosis);
+    Optional<Approval> valid = approval.filter(a -> a.fingerprint().equals(fingerprint))
+        .filter(a -> history.stream().noneMatch(r -> r.fingerprint().equals(a.fingerprint()) && r.approvedBy().isPresent()));
+    Optional<String> stale = approval.filter(a -> !a.fingerprint().equals(fingerprint))
+        .filter(a -> history.stream().noneMatch(r -> r.fingerprint().equals(a.fingerprint())))
+        .map(a -> "the approval by " + a.approvedBy() + " names plan " + a.fingerprint() + ", but the plan is now "
+            + fingerprint + ": it does nothing");
+    List<Step> steps = new ArrayList<>();
+    boolean earlierPending = false;
+    for (Step candidate : candidates) {
+      Step step = gate(candidate, diagnosis, seen, settings, valid, history, now, earlierPending, stale);
+      earlierPending = true; // one action at a time, in order: later steps wait for this one
+      steps.add(step);
+    }
+    return new Plan(steps, fingerprint, Optional.empty(), stale);
+  }
+
+  // ---- what the runbook would do ------------------------------------------------------------------------
+
+  private static List<Step> candidates(Diagnosis diagnosis, Observation seen, Settings settings,
+      List<ActionRecord> history) {
+    Verdict verdict = diagnosis.verdict();
+    // S4: a migration that is in progress (progress within staleAfter, shorter than maxMigrationDuration) is left alone.
+    if (verdict instanceof Verdict.InProgress || verdict instanceof Verdict.Clean || verdict instanceof Verdict.Unobserved) {
+      return List.of();
+    }
+    List<Step> steps = new ArrayList<>();
+    Optional<Instance> instance = latestInstance(seen);
+    Optional<QueueState.Present> queue = seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
+        .map(QueueState.Present.class::cast).filter(QueueState.Present::holdsMessages);
+    boolean running = instance.filter(i -> i.state().mayRun()).isPresent();
+    if (running && !serviceStopped(seen, instance.get(), history)) {
+      steps.add(Step.candidate(ActionType.StopService, instance.get().id() + "/" + settings.serviceUnit(),
+          "make sure no migration runs on " + instance.get().id() + " before anything else (runbook step 1): "
+              + describe(verdict)));
+    }
+    queue.ifPresent(q -> steps.add(Step.candidate(ActionType.PurgeQueue, q.url(),
+        "the queue blocks the next deployment: " + describe(verdict))));
+    if (settings.remediation().terminateInstance() && instance.isPresent()) {
+      steps.add(Step.candidate(ActionType.TerminateInstance, instance.get().id(),
+          "migrator instance " + instance.get().id() + " lingers after its run (" + instance.get().state().ec2Name() + ")"));
+    }
+    return steps;
+  }
+
+  private static Step gate(Step step, Diagnosis diagnosis, Observation seen, Settings settings, Optional<Approval> approval,
+      List<ActionRecord> history, Instant now, boolean earlierPending, Optional<String> stale) {
+    Settings.Remediation remediation = settings.remediation();
+    Optional<Instance> instance = latestInstance(seen);
+    switch (step.action()) {
+      case StopService -> {
+        if (!remediation.stopService()) {
+          return step.blocked("spec.remediation.stopService is false: stop " + settings.serviceUnit() + " by hand");
+        }
+        // S4: only a run judged stalled or orphaned (or one that has ended) is stopped.
+        if (diagnosis.verdict() instanceof Verdict.InProgress) {
+          return step.blocked("the migration is in progress");
+        }
+      }
+      case PurgeQueue -> {
+        if (!remediation.purgeQueue()) {
+          return step.blocked("spec.remediation.purgeQueue is false: purge by hand");
+        }
+        // S1: no purge while an instance may run, unless its service was confirmed stopped.
+        if (instance.filter(i -> i.state().mayRun()).isPresent() && !serviceStopped(seen, instance.get(), history)) {
+          return step.blocked("instance " + instance.get().id() + " is " + instance.get().state().ec2Name()
+              + " and its service is not confirmed stopped");
+        }
+        Optional<Instant> lastPurge = history.stream().filter(r -> r.action() == ActionType.PurgeQueue)
+            .filter(r -> r.target().equals(step.target()) && r.outcome() != ActionOutcome.Failed)
+            .map(ActionRecord::time).max(Comparator.naturalOrder());
+        if (lastPurge.isPresent() && lastPurge.get().plus(PURGE_SPACING).isAfter(now)) {
+          return step.blocked("AWS allows one purge per queue every 60 seconds; the last was at " + lastPurge.get());
+        }
+      }
+      case TerminateInstance -> {
+        if (instance.isEmpty()
+            || !(instance.get().state() == Instance.State.stopped || serviceStopped(seen, instance.get(), history))) {
+          return step.blocked("the service is not confirmed stopped and the instance is not stopped");
+        }
+      }
+    }
+    if (earlierPending) {
+      return step.blocked("waits for the step before it");
+    }
+    if (remediation.mode() == RemediationMode.Observe) {
+      return step.observeOnly();
+    }
+    long lastHour = history.stream().filter(r -> r.time().isAfter(now.minus(Duration.ofHours(1)))).count();
+    if (lastHour >= remediation.maxActionsPerHour()) {
+      return step.blocked("circuit breaker: " + lastHour + " action(s) in the last hour, spec.remediation.maxActionsPerHour is "
+          + remediation.maxActionsPerHour());
+    }
+    boolean needsApproval = remediation.mode() == RemediationMode.Approve
+        || (step.action() == ActionType.PurgeQueue && remediation.afterFailure() == AfterFailure.Approve
+            && removesFailureEvidence(diagnosis.verdict()));
+    if (needsApproval) {
+      if (approval.isPresent()) {
+        return step.approvedBy(approval.get().approvedBy());
+      }
+      return step.awaitingApproval(stale.orElse(remediation.mode() == RemediationMode.Approve
+          ? "spec.remediation.mode is Approve: set the annotations migrator.bfd.cms.gov/approve to status.planFingerprint "
+              + "and migrator.bfd.cms.gov/approved-by to your user"
+          : "purging removes the evidence of a failed run and spec.remediation.afterFailure is Approve: approve "
+              + "status.planFingerprint with the annotations migrator.bfd.cms.gov/approve and /approved-by"));
+    }
+    return step;
+  }
+
+  /** Whether the queue holds evidence of a run that did not succeed (or of nothing recognisable). */
+  static boolean removesFailureEvidence(Verdict verdict) {
+    if (verdict instanceof Verdict.Finished finished) {
+      return finished.exitStatus().map(s -> s != 0).orElse(true);
+    }
+    return true;
+  }
+
+  /** systemd says the service is not running, or this operator stopped it and verified that. */
+  static boolean serviceStopped(Observation seen, Instance instance, List<ActionRecord> history) {
+    boolean systemdSays = seen.systemd().seenValue()
+        .filter(s -> s.instanceId().equals(instance.id()) && s.known())
+        .flatMap(SystemdState::activeState)
+        .filter(state -> !SERVICE_RUNNING.contains(state))
+        .isPresent();
+    boolean stoppedByUs = history.stream()
+        .filter(r -> r.action() == ActionType.StopService && r.target().startsWith(instance.id() + "/"))
+        .findFirst() // newest first
+        .filter(r -> r.outcome() == ActionOutcome.Succeeded)
+        .isPresent();
+    return systemdSays || stoppedByUs;
+  }
+
+  private static Optional<Instance> latestInstance(Observation seen) {
+    return seen.instances().seenValue().orElse(List.of()).stream().filter(i -> i.state().blocksDeploy())
+        .max(Comparator.comparing(Instance::launchTime));
+  }
+
+  private static String describe(Verdict verdict) {
+    if (verdict instanceof Verdict.Finished f) {
+      return f.exitStatus().map(s -> "the last run finished with exit status " + s).orElse("the last run's exit status is unknown");
+    }
+    if (verdict instanceof Verdict.Stalled s) {
+      return "the migrator looks stalled (" + s.why() + ")";
+    }
+    if (verdict instanceof Verdict.Orphaned o) {
+      return "instance " + o.instance().id() + " has no run evidence";
+    }
+    if (verdict instanceof Verdict.NoEvidence n) {
+      return n.what();
+    }
+    return verdict.getClass().getSimpleName();
+  }
+
+  /**
+   * Changes whenever the actions, their targets or the evidence change: the steps, the messages in the
+   * queue, the instances and their states, the exit status; not with time or with the steps' states.
+   */
+  static String fingerprint(List<Step> steps, Observation seen, Diagnosis diagnosis) {
+    String evidence = steps.stream().map(s -> s.action() + "(" + s.target() + ")").collect(Collectors.joining(";"))
+        + "|" + seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
+            .map(q -> ((QueueState.Present) q).sample().stream().map(RawMessage::sqsMessageId).sorted()
+                .collect(Collectors.joining(","))).orElse("")
+        + "|" + seen.instances().seenValue().orElse(List.of()).stream().map(i -> i.id() + ":" + i.state())
+            .sorted().collect(Collectors.joining(","))
+        + "|" + (diagnosis.verdict() instanceof Verdict.Finished f ? f.exitStatus().map(String::valueOf).orElse("?") : "-");
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(evidence.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package gov.cms.bfd.migrator.operator.plan;
+
+import gov.cms.bfd.migrator.operator.api.ActionState;
+import gov.cms.bfd.migrator.operator.api.ActionType;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One planned action on a named target ({@code PurgeQueue(queueUrl)}, {@code StopService(instanceId/unit)},
+ * {@code TerminateInstance(instanceId)}), why, and whether it may run: Ready, AwaitingApproval, Blocked (with
+ * what blocks it) or ObserveOnly.
+ */
+public record Step(ActionType action, String target, String reason, ActionState state, Optional<String> blockedBy,
+    Optional<String> approvedBy) {
+
+  public Step {
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(blockedBy, "blockedBy");
+    Objects.requireNonNull(approvedBy, "approvedBy");
+  }
+
+  static Step candidate(ActionType action, String target, String reason) {
+    return new Step(action, target, reason, ActionState.Ready, Optional.empty(), Optional.empty());
+  }
+
+  Step blocked(String why) {
+    return new Step(action, target, reason, ActionState.Blocked, Optional.of(why), Optional.empty());
+  }
+
+  Step awaitingApproval(String why) {
+    return new Step(action, target, reason, ActionState.AwaitingApproval, Optional.of(why), Optional.empty());
+  }
+
+  Step observeOnly() {
+    return new Step(action, target, reason, ActionState.ObserveOnly,
+        Optional.of("spec.remediation.mode is Observe: the operator only plans"), Optional.empty());
+  }
+
+  Step approvedBy(String person) {
+    return new Step(action, target, reason, ActionState.Ready, Optional.empty(), Optional.of(person));
+  }
+
+  public boolean ready() {
+    return state == ActionState.Ready;
+  }
+}

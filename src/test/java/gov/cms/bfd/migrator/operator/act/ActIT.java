@@ -1,0 +1,255 @@
+package gov.cms.bfd.migrator.operator.act;
+
+import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.monitorMessage;
+import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.nativeMessage;
+import static gov.cms.bfd.migrator.operator.testbed.ConditionAssert.assertCondition;
+import static gov.cms.bfd.migrator.operator.testbed.ConditionAssert.has;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.api.ActionState;
+import gov.cms.bfd.migrator.operator.api.ActionType;
+import gov.cms.bfd.migrator.operator.api.ConditionTypes;
+import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
+import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
+import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.api.RemediationMode;
+import gov.cms.bfd.migrator.operator.api.RemediationSpec;
+import gov.cms.bfd.migrator.operator.api.TimingSpec;
+import gov.cms.bfd.migrator.operator.plan.Approval;
+import gov.cms.bfd.migrator.operator.reconciler.StatusWrites;
+import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
+import gov.cms.bfd.migrator.operator.testbed.MotoReset;
+import gov.cms.bfd.migrator.operator.testbed.TestBed;
+import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The operator repairing what is safe to repair, against the real API server and moto, and nothing more. */
+@QuarkusTest
+@WithTestResource(TestBedResource.class)
+@ExtendWith(MotoReset.class)
+class ActIT {
+
+  private static final String NAMESPACE = "act";
+  private static final Duration WAIT = Duration.ofSeconds(40);
+  /** The test bed's admin user (the client certificate's CN), as the admission policy would require. */
+  private static final String ADMIN = "kubeapitest";
+
+  @Inject
+  KubernetesClient client;
+
+  @Inject
+  StatusWrites writes;
+
+  private MigratorSimulator sim;
+  private String env;
+
+  @BeforeEach
+  void setUp(TestInfo test) {
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
+    env = "a" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff);
+    sim = new MigratorSimulator(TestBed.get().moto().endpoint(), "us-east-1", env);
+  }
+
+  @AfterEach
+  void tearDown() {
+    client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).delete();
+    sim.close();
+  }
+
+  @Test
+  void autoPurgesALeftoverSuccessMessageUntilDeployable() {
+    sim.createQueue();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+
+    var md = awaitStatus(apply(spec(r -> { })), m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+
+    assertThat(sim.peekBodies()).isEmpty();
+    var entry = md.getStatus().history.get(0);
+    assertThat(entry.action).isEqualTo(ActionType.PurgeQueue);
+    assertThat(entry.outcome).isEqualTo(ActionOutcome.Succeeded);
+    assertThat(entry.approvedBy).isNull();
+    assertThat(entry.evidence).anySatisfy(e -> assertThat(e).contains("pid 5046").contains("Finished"));
+    assertThat(md.getStatus().lastRun.exitStatus).isZero(); // the evidence outlives the purge
+    assertThat(events("PurgeQueue")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("pid 5046"));
+    assertThat(events("PurgeQueueSucceeded")).hasSize(1);
+  }
+
+  @Test
+  void failedRunWaitsForApprovalThenIsPurgedOnceApproved() {
+    sim.createQueue();
+    sim.send(monitorMessage("4242", "exited", "2", "10020"));
+
+    var md = awaitStatus(apply(spec(r -> { })), m -> m.getStatus() != null && m.getStatus().plannedActions != null
+        && m.getStatus().plannedActions.stream().anyMatch(a -> a.state == ActionState.AwaitingApproval));
+    var planned = md.getStatus().plannedActions.get(0);
+    assertThat(planned.action).isEqualTo(ActionType.PurgeQueue);
+    assertThat(planned.blockedBy).contains("afterFailure");
+    String fingerprint = md.getStatus().planFingerprint;
+    assertThat(fingerprint).isNotBlank();
+    assertThat(sim.peekBodies()).hasSize(1);
+
+    approve(fingerprint, ADMIN);
+
+    md = awaitStatus(md, m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+    var entry = md.getStatus().history.get(0);
+    assertThat(entry.outcome).isEqualTo(ActionOutcome.Succeeded);
+    assertThat(entry.approvedBy).isEqualTo(ADMIN);
+    assertThat(entry.planFingerprint).isEqualTo(fingerprint);
+    assertThat(entry.evidence).anySatisfy(e -> assertThat(e).contains("monitor pid 4242").contains("status 2"));
+    assertThat(md.getStatus().lastRun.exitStatus).isEqualTo(2);
+    assertThat(md.getStatus().failureMode).isNotNull();
+  }
+
+  @Test
+  void staleApprovalDoesNothingAndIsReported() {
+    sim.createQueue();
+    sim.send(monitorMessage("4242", "exited", "3", null));
+    var md = awaitStatus(apply(spec(r -> { })), m -> m.getStatus() != null && m.getStatus().planFingerprint != null);
+
+    approve("0000000000000000", ADMIN);
+
+    await().atMost(WAIT).until(() -> !events("StaleApproval").isEmpty());
+    md = awaitStatus(md, m -> m.getStatus().plannedActions.get(0).blockedBy.contains("does nothing"));
+    assertThat(md.getStatus().plannedActions.get(0).state).isEqualTo(ActionState.AwaitingApproval);
+    assertThat(sim.peekBodies()).hasSize(1);
+    assertThat(md.getStatus().history).isNull();
+  }
+
+  @Test
+  void observeModeLeavesEverythingInPlace() {
+    sim.createQueue();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+
+    var md = awaitStatus(apply(spec(r -> r.mode = RemediationMode.Observe)), m -> m.getStatus() != null
+        && m.getStatus().plannedActions != null);
+    awaitReconciles(5);
+
+    assertThat(get().getStatus().plannedActions).singleElement().satisfies(a -> {
+      assertThat(a.action).isEqualTo(ActionType.PurgeQueue);
+      assertThat(a.state).isEqualTo(ActionState.ObserveOnly);
+    });
+    assertThat(sim.peekBodies()).hasSize(1);
+    assertThat(get().getStatus().history).isNull();
+  }
+
+  @Test
+  void approveModeActsOnlyOnApprovalEvenForASuccess() {
+    sim.createQueue();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+
+    var md = awaitStatus(apply(spec(r -> r.mode = RemediationMode.Approve)), m -> m.getStatus() != null
+        && m.getStatus().plannedActions != null && m.getStatus().plannedActions.get(0).state == ActionState.AwaitingApproval);
+    awaitReconciles(3);
+    assertThat(sim.peekBodies()).hasSize(1);
+
+    approve(md.getStatus().planFingerprint, ADMIN);
+
+    awaitStatus(md, m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+    assertThat(get().getStatus().history.get(0).approvedBy).isEqualTo(ADMIN);
+  }
+
+  @Test
+  void suspendStopsObservingAndActing() {
+    sim.createQueue();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+    var spec = spec(r -> { });
+    spec.suspend = true;
+
+    var md = awaitStatus(apply(spec), m -> has(m, ConditionTypes.READY, "False", Reasons.SUSPENDED));
+
+    assertCondition(md, ConditionTypes.DEPLOYABLE, "Unknown", Reasons.SUSPENDED);
+    // Over several poll intervals (2s) the message stays: nothing is observed or done while suspended.
+    await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(() -> sim.peekBodies().size() == 1);
+    assertThat(md.getStatus().history).isNull();
+  }
+
+  @Test
+  void hourlyCapIsACircuitBreakerThatSaysSo() {
+    sim.createQueue();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+
+    var md = awaitStatus(apply(spec(r -> r.maxActionsPerHour = 0)), m -> m.getStatus() != null
+        && m.getStatus().plannedActions != null && m.getStatus().plannedActions.get(0).state == ActionState.Blocked);
+
+    assertThat(md.getStatus().plannedActions.get(0).blockedBy).contains("circuit breaker").contains("maxActionsPerHour is 0");
+    assertThat(sim.peekBodies()).hasSize(1);
+  }
+
+  @Test
+  void aSecondPurgeWithinSixtySecondsWaits() {
+    sim.createQueue();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+    var md = awaitStatus(apply(spec(r -> { })), m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+
+    sim.send(nativeMessage(5047, 14, "Finished")); // another run's leftover, seconds later
+
+    md = awaitStatus(md, m -> m.getStatus().plannedActions != null && m.getStatus().plannedActions.get(0).state == ActionState.Blocked);
+    assertThat(md.getStatus().plannedActions.get(0).blockedBy).contains("one purge per queue every 60 seconds");
+    assertThat(sim.peekBodies()).hasSize(1);
+    assertThat(md.getStatus().history).hasSize(1);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------------
+
+  private void approve(String fingerprint, String user) {
+    client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).withName(env).edit(m -> {
+      m.getMetadata().getAnnotations().put(Approval.APPROVE, fingerprint);
+      m.getMetadata().getAnnotations().put(Approval.APPROVED_BY, user);
+      return m;
+    });
+  }
+
+  private void awaitReconciles(int count) {
+    double start = writes.reconciles(NAMESPACE, env);
+    await().atMost(WAIT).until(() -> writes.reconciles(NAMESPACE, env) >= start + count);
+  }
+
+  private MigratorDeploymentSpec spec(Consumer<RemediationSpec> remediation) {
+    var spec = new MigratorDeploymentSpec();
+    spec.environment = env;
+    spec.timing = new TimingSpec();
+    spec.timing.pollInterval = "2s";
+    spec.timing.activePollInterval = "1s";
+    spec.remediation = new RemediationSpec();
+    remediation.accept(spec.remediation);
+    return spec;
+  }
+
+  private MigratorDeployment apply(MigratorDeploymentSpec spec) {
+    var md = new MigratorDeployment();
+    md.setMetadata(new ObjectMetaBuilder().withName(env).withNamespace(NAMESPACE)
+        .withAnnotations(new java.util.HashMap<>()).build());
+    md.setSpec(spec);
+    return client.resource(md).create();
+  }
+
+  private MigratorDeployment get() {
+    return client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).withName(env).get();
+  }
+
+  private MigratorDeployment awaitStatus(MigratorDeployment md, Predicate<MigratorDeployment> done) {
+    return await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(this::get, m -> m != null && done.test(m));
+  }
+
+  private List<Event> events(String reason) {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> env.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
+  }
+}
