@@ -125,7 +125,10 @@ install() {
   "${k[@]}" apply --server-side -f "$root/crds/" >/dev/null
   "${k[@]}" wait --for condition=Established crd/migratordeployments.migrator.bfd.cms.gov --timeout 60s >/dev/null
   "${k[@]}" apply --server-side -k "$root/deploy/" >/dev/null
-  say "installed crds/ and deploy/"
+  # alice may approve (deploy/approver-rbac.yaml); bob may not.
+  "${k[@]}" create clusterrolebinding sandbox-alice-approver --clusterrole migrator-approver --user alice \
+    --dry-run=client -o yaml | "${k[@]}" apply --server-side -f - >/dev/null
+  say "installed crds/ and deploy/ (alice is bound to migrator-approver)"
 }
 
 start_operator() {

@@ -83,10 +83,9 @@ public final class Planner {
     Optional<Instance> instance = latestInstance(seen);
     Optional<QueueState.Present> queue = seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
         .map(QueueState.Present.class::cast).filter(QueueState.Present::holdsMessages);
-    boolean running = instance.filter(i -> i.state().mayRun()).isPresent();
-    if (running && !serviceStopped(seen, instance.get(), history)) {
-      steps.add(Step.candidate(ActionType.StopService, instance.get().id() + "/" + settings.serviceUnit(),
-          "make sure no migration runs on " + instance.get().id() + " before anything else (runbook step 1): "
+    for (Instance running : unconfirmedRunning(seen, history)) {
+      steps.add(Step.candidate(ActionType.StopService, running.id() + "/" + settings.serviceUnit(),
+          "make sure no migration runs on " + running.id() + " before anything else (runbook step 1): "
               + describe(verdict)));
     }
     queue.ifPresent(q -> steps.add(Step.candidate(ActionType.PurgeQueue, q.url(),
@@ -116,9 +115,10 @@ public final class Planner {
         if (!remediation.purgeQueue()) {
           return step.blocked("spec.remediation.purgeQueue is false: purge by hand");
         }
-        // S1: no purge while an instance may run, unless its service was confirmed stopped.
-        if (instance.filter(i -> i.state().mayRun()).isPresent() && !serviceStopped(seen, instance.get(), history)) {
-          return step.blocked("instance " + instance.get().id() + " is " + instance.get().state().ec2Name()
+        // S1: no purge while any instance may run, unless its service was confirmed stopped.
+        List<Instance> unconfirmed = unconfirmedRunning(seen, history);
+        if (!unconfirmed.isEmpty()) {
+          return step.blocked("instance " + unconfirmed.get(0).id() + " is " + unconfirmed.get(0).state().ec2Name()
               + " and its service is not confirmed stopped");
         }
         Optional<Instant> lastPurge = history.stream().filter(r -> r.action() == ActionType.PurgeQueue)
@@ -183,6 +183,14 @@ public final class Planner {
         .filter(r -> r.outcome() == ActionOutcome.Succeeded)
         .isPresent();
     return systemdSays || stoppedByUs;
+  }
+
+  /** Every instance a migrator may be running on whose service nobody has seen stopped. */
+  private static List<Instance> unconfirmedRunning(Observation seen, List<ActionRecord> history) {
+    return seen.instances().seenValue().orElse(List.of()).stream()
+        .filter(i -> i.state().mayRun() && !serviceStopped(seen, i, history))
+        .sorted(Comparator.comparing(Instance::id))
+        .toList();
   }
 
   private static Optional<Instance> latestInstance(Observation seen) {

@@ -1,0 +1,150 @@
+package gov.cms.bfd.migrator.operator.act;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.api.ActionState;
+import gov.cms.bfd.migrator.operator.api.ActionType;
+import gov.cms.bfd.migrator.operator.model.ActionRecord;
+import gov.cms.bfd.migrator.operator.observe.AwsTarget;
+import gov.cms.bfd.migrator.operator.observe.CommandPort;
+import gov.cms.bfd.migrator.operator.observe.Observation;
+import gov.cms.bfd.migrator.operator.observe.Observed;
+import gov.cms.bfd.migrator.operator.observe.QueueState;
+import gov.cms.bfd.migrator.operator.observe.RawMessage;
+import gov.cms.bfd.migrator.operator.plan.Step;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Acting and verifying, with the AWS answers moto does not emulate: PurgeQueueInProgress, SSM's delivery statuses. */
+class ExecutorTest {
+
+  private static final AwsTarget TARGET = new AwsTarget("us-east-1", Optional.empty());
+  private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
+  private final FakeAws aws = new FakeAws();
+  private final Executor executor = new Executor(aws, aws);
+
+  @Test
+  void purgeQueueInProgressMotoDoesNotEmulate_isAWaitNotAFailure() {
+    aws.purgeInProgress = true;
+
+    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET, T0);
+
+    assertThat(after.outcome()).isEqualTo(ActionOutcome.Pending);
+    assertThat(after.detail()).contains("already in progress").contains("not a failure");
+  }
+
+  @Test
+  void purgeIsSucceededOnlyWhenTheQueueIsSeenEmpty() {
+    var called = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted");
+
+    assertThat(executor.verify(List.of(called), queue(1), TARGET, T0.plusSeconds(10)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
+    assertThat(executor.verify(List.of(called), queue(0), TARGET, T0.plusSeconds(10)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
+    assertThat(executor.verify(List.of(called), queue(1), TARGET, T0.plusSeconds(120)).get(0).outcome()).isEqualTo(ActionOutcome.Inconclusive);
+  }
+
+  @Test
+  void anIntentWhoseCallMayNeverHaveBeenMadeIsNeverMadeAgainBlindly() {
+    var intent = intent(ActionType.PurgeQueue, "https://sqs/q"); // no reference: the operator stopped before the call
+
+    var verified = executor.verify(List.of(intent), queue(1), TARGET, T0.plusSeconds(5)).get(0);
+
+    assertThat(verified.outcome()).isEqualTo(ActionOutcome.Inconclusive);
+    assertThat(verified.detail()).contains("may never have been made");
+    assertThat(aws.calls).isEmpty();
+  }
+
+  @Test
+  void stopServiceReadsTheStateBackAfterTheCommand() {
+    var sent = executor.execute(step(ActionType.StopService, "i-1/bfd-db-migrator.service"),
+        intent(ActionType.StopService, "i-1/bfd-db-migrator.service"), TARGET, T0);
+    aws.invocation = new CommandPort.Invocation("Success", "ActiveState=inactive\nExecMainStatus=143\nExecMainCode=2\n", "");
+
+    var verified = executor.verify(List.of(sent), queue(0), TARGET, T0.plusSeconds(5)).get(0);
+
+    assertThat(aws.calls).containsExactly("SendCommand i-1 bfd-db-migrator.service");
+    assertThat(verified.outcome()).isEqualTo(ActionOutcome.Succeeded);
+  }
+
+  @Test
+  void ssmStatusesMotoDoesNotEmulate_areInconclusive() {
+    for (String status : List.of("DeliveryTimedOut", "Undeliverable", "Failed")) {
+      var sent = intent(ActionType.StopService, "i-1/u.service").withReference("c-1", "sent");
+      aws.invocation = new CommandPort.Invocation(status, "", "");
+      assertThat(executor.verify(List.of(sent), queue(0), TARGET, T0.plusSeconds(5)).get(0).outcome()).as(status)
+          .isEqualTo(ActionOutcome.Inconclusive);
+    }
+    var success = intent(ActionType.StopService, "i-1/u.service").withReference("c-1", "sent");
+    aws.invocation = new CommandPort.Invocation("Success", "", "");
+    assertThat(executor.verify(List.of(success), queue(0), TARGET, T0.plusSeconds(5)).get(0).outcome())
+        .as("Success with no output").isEqualTo(ActionOutcome.Inconclusive);
+    aws.invocation = new CommandPort.Invocation("Delayed", "", "");
+    assertThat(executor.verify(List.of(success), queue(0), TARGET, T0.plusSeconds(5)).get(0).outcome())
+        .as("Delayed, still within patience").isEqualTo(ActionOutcome.Pending);
+    assertThat(executor.verify(List.of(success), queue(0), TARGET, T0.plusSeconds(600)).get(0).outcome())
+        .as("Delayed for ten minutes").isEqualTo(ActionOutcome.Inconclusive);
+  }
+
+  @Test
+  void stillActiveAfterStopIsAFailure() {
+    var sent = intent(ActionType.StopService, "i-1/u.service").withReference("c-1", "sent");
+    aws.invocation = new CommandPort.Invocation("Success", "ActiveState=active\nExecMainStatus=0\nExecMainCode=0\n", "");
+
+    assertThat(executor.verify(List.of(sent), queue(0), TARGET, T0.plusSeconds(5)).get(0).outcome()).isEqualTo(ActionOutcome.Failed);
+  }
+
+  private static Step step(ActionType action, String target) {
+    return new Step(action, target, "test", ActionState.Ready, Optional.empty(), Optional.empty());
+  }
+
+  private static ActionRecord intent(ActionType action, String target) {
+    return new ActionRecord(T0, action, target, ActionOutcome.Pending, Optional.empty(), "f", "intent", Optional.empty(), List.of());
+  }
+
+  private static Observation queue(int messages) {
+    List<RawMessage> sample = new ArrayList<>();
+    for (int i = 0; i < messages; i++) {
+      sample.add(new RawMessage("m-" + i, "{}", T0));
+    }
+    return Observation.basic(T0, Observed.seen(new QueueState.Present("https://sqs/q", messages, 0, 0, sample, messages == 0)),
+        Observed.seen(List.of()));
+  }
+
+  private static final class FakeAws implements RemediationPort, CommandPort {
+    final List<String> calls = new ArrayList<>();
+    boolean purgeInProgress;
+    Invocation invocation = new Invocation("InProgress", "", "");
+
+    @Override
+    public void purgeQueue(AwsTarget target, String queueUrl) {
+      calls.add("PurgeQueue " + queueUrl);
+      if (purgeInProgress) {
+        throw new PurgeInProgressException(queueUrl);
+      }
+    }
+
+    @Override
+    public String stopService(AwsTarget target, String instanceId, String unit) {
+      calls.add("SendCommand " + instanceId + " " + unit);
+      return "c-1";
+    }
+
+    @Override
+    public void terminateInstance(AwsTarget target, String instanceId) {
+      calls.add("TerminateInstances " + instanceId);
+    }
+
+    @Override
+    public String send(AwsTarget target, String instanceId, String shellCommand) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<Invocation> invocation(AwsTarget target, String commandId, String instanceId) {
+      return Optional.of(invocation);
+    }
+  }
+}
