@@ -54,9 +54,10 @@ class SafetyProperties {
     // Not vacuous: every kind of action is actually allowed in a good share of the cases.
     Statistics.label("next step").collect(plan.next().map(s -> s.action().name()).orElse("none"));
     Statistics.label("next step").coverage(check -> {
-      check.check("PurgeQueue").count(n -> n >= 300);
-      check.check("StopService").count(n -> n >= 100);
-      check.check("TerminateInstance").count(n -> n >= 20);
+      // About 580, 150 and 23 per 10,000 tries in the runs seen; the bounds leave room for the random seed.
+      check.check("PurgeQueue").count(n -> n >= 200);
+      check.check("StopService").count(n -> n >= 50);
+      check.check("TerminateInstance").count(n -> n >= 5);
     });
     if (plan.next().filter(s -> s.action() == ActionType.PurgeQueue).isEmpty()) {
       return;

@@ -2,6 +2,8 @@ package gov.cms.bfd.migrator.operator.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.Condition;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.HistoryEntry;
@@ -81,13 +83,25 @@ class StatusComposerTest {
   }
 
   @Test
-  void historyIsCarriedOver() {
-    var prior = new MigratorDeploymentStatus();
+  void historyRoundTripsThroughStatus() {
     var entry = new HistoryEntry();
     entry.time = "2026-11-26T09:00:00Z";
-    prior.history = List.of(entry);
+    entry.action = ActionType.PurgeQueue;
+    entry.target = "https://sqs/q";
+    entry.outcome = ActionOutcome.Succeeded;
+    entry.approvedBy = "alice";
+    entry.planFingerprint = "0123456789abcdef";
+    entry.detail = "queue seen empty";
+    entry.evidence = List.of("monitor pid 4242 code exited status 2");
+    Settings settings = SettingsFixtures.defaults("test");
+    Observation seen = Observation.basic(T0, Observed.seen(new QueueState.Missing(settings.queueName())),
+        Observed.seen(List.of()));
+    var input = new Input("ns", "test", 1, Map.of(), new Input.Resolved.Valid(settings),
+        new Input.Prior(false, false, Histories.from(List.of(entry))), T0);
 
-    assertThat(observed(1, T0, prior).history).containsExactly(entry);
+    var status = composer.compose(input, null, seen, new Diagnoser().diagnose(seen, settings, T0));
+
+    assertThat(status.history).singleElement().usingRecursiveComparison().isEqualTo(entry);
   }
 
   /** A clean environment: no queue, no instance. */
