@@ -1,0 +1,133 @@
+package gov.cms.bfd.migrator.operator.act;
+
+import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.nativeMessage;
+import static gov.cms.bfd.migrator.operator.testbed.ConditionAssert.has;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.api.ConditionTypes;
+import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
+import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
+import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.api.TimingSpec;
+import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
+import gov.cms.bfd.migrator.operator.testbed.HoldingProxy;
+import gov.cms.bfd.migrator.operator.testbed.MotoReset;
+import gov.cms.bfd.migrator.operator.testbed.OperatorProcess;
+import gov.cms.bfd.migrator.operator.testbed.TestBed;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * S7 end to end: the packaged operator runs as its own process, is killed (SIGKILL) at the worst moments of
+ * a purge, and a new process takes over. A proxy in front of moto holds the PurgeQueue call to pick the
+ * moment, and counts the purges that reached AWS: never more than one.
+ */
+@ExtendWith(MotoReset.class)
+class RestartProcessIT {
+
+  private static final String NAMESPACE = "restart";
+  private static final String PURGE = "AmazonSQS.PurgeQueue";
+  private static final Duration WAIT = Duration.ofSeconds(120);
+
+  private KubernetesClient client;
+  private MigratorSimulator sim;
+  private String env;
+
+  @BeforeEach
+  void setUp(TestInfo test) {
+    client = TestBed.get().client();
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
+    env = "r" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff);
+    sim = new MigratorSimulator(TestBed.get().moto().endpoint(), "us-east-1", env);
+    sim.createQueue();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).delete();
+    sim.close();
+    client.close();
+  }
+
+  @Test
+  void killedAfterRecordingTheIntentAndBeforeTheCallRepeatsNothing() throws Exception {
+    try (var first = new HoldingProxy(TestBed.get().moto().endpoint(), PURGE);
+        var second = new HoldingProxy(TestBed.get().moto().endpoint(), PURGE)) {
+      first.hold(HoldingProxy.Hold.BEFORE_FORWARDING);
+      var operator = OperatorProcess.start(TestBed.get(), first.endpoint(), "a");
+      create();
+
+      assertThat(first.awaitHolding(60)).as("the operator calls PurgeQueue").isTrue();
+      assertThat(get().getStatus().history.get(0).outcome).as("intent recorded before the call").isEqualTo(ActionOutcome.Pending);
+      operator.kill();
+      first.close(); // the held call is dropped: it never reached AWS
+      assertThat(first.forwarded()).isZero();
+      assertThat(sim.peekBodies()).hasSize(1);
+
+      try (var successor = OperatorProcess.start(TestBed.get(), second.endpoint(), "b")) {
+        var md = awaitStatus(m -> m.getStatus().history.get(0).outcome == ActionOutcome.Inconclusive);
+        assertThat(md.getStatus().history.get(0).detail).contains("may never have been made");
+        // Not executed again blindly: the 60-second rule counts the unverified attempt.
+        assertThat(second.forwarded()).isZero();
+        // Later a fresh plan, from a fresh observation, purges once; the first call never reached AWS.
+        awaitStatus(m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+        assertThat(first.forwarded() + second.forwarded()).as("purges that reached AWS").isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void killedAfterTheCallAndBeforeTheOutcomeRepeatsNothing() throws Exception {
+    try (var first = new HoldingProxy(TestBed.get().moto().endpoint(), PURGE);
+        var second = new HoldingProxy(TestBed.get().moto().endpoint(), PURGE)) {
+      first.hold(HoldingProxy.Hold.AFTER_FORWARDING);
+      var operator = OperatorProcess.start(TestBed.get(), first.endpoint(), "a");
+      create();
+
+      assertThat(first.awaitHolding(60)).as("the operator calls PurgeQueue").isTrue();
+      operator.kill(); // AWS purged; the operator never heard back
+      first.close();
+      assertThat(first.forwarded()).isEqualTo(1);
+      assertThat(get().getStatus().history.get(0).outcome).isEqualTo(ActionOutcome.Pending);
+
+      try (var successor = OperatorProcess.start(TestBed.get(), second.endpoint(), "b")) {
+        var md = awaitStatus(m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+        assertThat(md.getStatus().history.get(0).outcome).isEqualTo(ActionOutcome.Succeeded);
+        assertThat(md.getStatus().history).hasSize(1);
+        assertThat(second.forwarded()).as("purges by the successor").isZero();
+      }
+    }
+  }
+
+  private void create() {
+    var spec = new MigratorDeploymentSpec();
+    spec.environment = env;
+    spec.timing = new TimingSpec();
+    spec.timing.pollInterval = "2s";
+    spec.timing.activePollInterval = "1s";
+    var md = new MigratorDeployment();
+    md.setMetadata(new ObjectMetaBuilder().withName(env).withNamespace(NAMESPACE).build());
+    md.setSpec(spec);
+    client.resource(md).create();
+  }
+
+  private MigratorDeployment get() {
+    return client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).withName(env).get();
+  }
+
+  private MigratorDeployment awaitStatus(Predicate<MigratorDeployment> done) {
+    return await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(this::get,
+        m -> m != null && m.getStatus() != null && m.getStatus().history != null && done.test(m));
+  }
+}
