@@ -118,6 +118,34 @@ class ActIT {
   }
 
   @Test
+  void anApproverApprovesAsThemselvesAndIsRecorded() {
+    // What a real install has: the admission policy and the approver role, bound to alice.
+    TestBed.get().apply("deploy/approval-policy.yaml");
+    TestBed.get().apply("deploy/approver-rbac.yaml");
+    TestBed.get().bind(NAMESPACE, "migrator-approver", "alice");
+    sim.createQueue();
+    sim.send(nativeMessage(6001, 4, "Failed"));
+    var md = awaitStatus(apply(spec(r -> { })), m -> m.getStatus() != null && m.getStatus().plannedActions != null
+        && m.getStatus().plannedActions.get(0).state == ActionState.AwaitingApproval);
+    String fingerprint = md.getStatus().planFingerprint;
+
+    try (var alice = TestBed.get().as("alice")) {
+      await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> alice.resources(MigratorDeployment.class)
+          .inNamespace(NAMESPACE).withName(env).edit(m -> {
+            m.getMetadata().getAnnotations().put(Approval.APPROVE, fingerprint);
+            m.getMetadata().getAnnotations().put(Approval.APPROVED_BY, "alice");
+            return m;
+          }));
+    }
+
+    md = awaitStatus(md, m -> m.getStatus().history != null && m.getStatus().history.get(0).outcome == ActionOutcome.Succeeded);
+    assertThat(md.getStatus().history.get(0).approvedBy).isEqualTo("alice");
+    assertThat(md.getStatus().history.get(0).planFingerprint).isEqualTo(fingerprint);
+    assertThat(events("PurgeQueue")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("approved by alice")
+        .contains("native pid 6001 #4 Failed"));
+  }
+
+  @Test
   void staleApprovalDoesNothingAndIsReported() {
     sim.createQueue();
     sim.send(monitorMessage("4242", "exited", "3", null));

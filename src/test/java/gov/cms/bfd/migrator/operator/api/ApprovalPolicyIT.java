@@ -12,16 +12,12 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.io.FileInputStream;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -247,31 +243,16 @@ class ApprovalPolicyIT {
 
   /** Server-side apply as a user would ({@code kubectl apply --server-side}). */
   private static List<HasMetadata> apply(String file) {
-    try (var in = new FileInputStream(TestBed.get().projectRoot().resolve(file).toFile())) {
-      List<HasMetadata> items = admin.load(in).items();
-      items.forEach(item -> admin.resource(item).forceConflicts().serverSideApply());
-      return items;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
-    }
+    return TestBed.get().apply(file);
   }
 
   private static void bindApprover(String user) {
-    admin.resource(new RoleBindingBuilder()
-            .withNewMetadata().withName(APPROVER_ROLE + "-" + user).withNamespace(NAMESPACE).endMetadata()
-            .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
-            .withName(APPROVER_ROLE).endRoleRef()
-            .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(user).endSubject()
-            .build())
-        .serverSideApply();
+    TestBed.get().bind(NAMESPACE, APPROVER_ROLE, user);
   }
 
   /** The admin's certificate is in system:masters, which may impersonate anyone. */
   private static KubernetesClient as(String user) {
-    var config = TestBed.get().kubeConfig();
-    config.setImpersonateUsername(user);
-    config.setImpersonateGroups("system:authenticated");
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return TestBed.get().as(user);
   }
 
   /**

@@ -1,6 +1,8 @@
 package gov.cms.bfd.migrator.operator.testbed;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -8,6 +10,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -104,6 +107,38 @@ public final class TestBed {
   /** A new client as the cluster admin (system:masters); close it after use. */
   public KubernetesClient client() {
     return new KubernetesClientBuilder().withConfig(kubeConfig()).build();
+  }
+
+  /** A client that acts as {@code user} (impersonated by the admin), as an ordinary authenticated person. */
+  public KubernetesClient as(String user) {
+    var config = kubeConfig();
+    config.setImpersonateUsername(user);
+    config.setImpersonateGroups("system:authenticated");
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** Applies a project file (server-side, as admin); what it applied. */
+  public List<HasMetadata> apply(String file) {
+    try (var client = client(); var in = new FileInputStream(projectRoot.resolve(file).toFile())) {
+      List<HasMetadata> items = client.load(in).items();
+      items.forEach(item -> client.resource(item).forceConflicts().serverSideApply());
+      return items;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Binds a ClusterRole to a user in one namespace. */
+  public void bind(String namespace, String clusterRole, String user) {
+    try (var client = client()) {
+      client.resource(new RoleBindingBuilder()
+              .withNewMetadata().withName(clusterRole + "-" + user).withNamespace(namespace).endMetadata()
+              .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
+              .withName(clusterRole).endRoleRef()
+              .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(user).endSubject()
+              .build())
+          .serverSideApply();
+    }
   }
 
   public MotoServer moto() {
