@@ -36,6 +36,8 @@ public final class Planner {
 
   /** AWS accepts one PurgeQueue per queue every 60 seconds. */
   public static final Duration PURGE_SPACING = Duration.ofSeconds(60);
+  /** A stop that could not be confirmed is not re-sent at once: a person looks first, or it is tried later. */
+  public static final Duration STOP_RETRY = Duration.ofMinutes(10);
   private static final Set<String> SERVICE_RUNNING = Set.of("active", "activating", "deactivating", "reloading");
 
   public Plan plan(Diagnosis diagnosis, Observation seen, Settings settings, Optional<Approval> approval,
@@ -109,6 +111,12 @@ public final class Planner {
         // S4: only a run judged stalled or orphaned (or one that has ended) is stopped.
         if (diagnosis.verdict() instanceof Verdict.InProgress) {
           return step.blocked("the migration is in progress");
+        }
+        Optional<ActionRecord> lastStop = history.stream()
+            .filter(r -> r.action() == ActionType.StopService && r.target().equals(step.target())).findFirst();
+        if (lastStop.filter(r -> r.outcome() != ActionOutcome.Succeeded && r.time().plus(STOP_RETRY).isAfter(now)).isPresent()) {
+          return step.blocked("the stop at " + lastStop.get().time() + " was " + lastStop.get().outcome() + " ("
+              + lastStop.get().detail() + "); check the service by hand, or it is tried again after " + lastStop.get().time().plus(STOP_RETRY));
         }
       }
       case PurgeQueue -> {

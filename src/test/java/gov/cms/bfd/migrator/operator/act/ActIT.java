@@ -21,6 +21,7 @@ import gov.cms.bfd.migrator.operator.plan.Approval;
 import gov.cms.bfd.migrator.operator.reconciler.StatusWrites;
 import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
+import gov.cms.bfd.migrator.operator.testbed.ShiftableClock;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
 import io.fabric8.kubernetes.api.model.Event;
@@ -57,6 +58,9 @@ class ActIT {
   @Inject
   StatusWrites writes;
 
+  @Inject
+  ShiftableClock clock;
+
   private MigratorSimulator sim;
   private String env;
 
@@ -70,6 +74,7 @@ class ActIT {
   @AfterEach
   void tearDown() {
     client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).delete();
+    clock.reset();
     sim.close();
   }
 
@@ -143,6 +148,34 @@ class ActIT {
     assertThat(md.getStatus().history.get(0).planFingerprint).isEqualTo(fingerprint);
     assertThat(events("PurgeQueue")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("approved by alice")
         .contains("native pid 6001 #4 Failed"));
+  }
+
+  @Test
+  void stopServiceMotoCannotConfirmIsInconclusiveAndThePurgeWaits() {
+    sim.createQueue();
+    sim.launchInstance();
+    sim.send(nativeMessage(8101, 1, "Started"));
+    clock.shift(Duration.ofMinutes(20)); // stalled: no progress for longer than staleAfter
+
+    var md = awaitStatus(apply(spec(r -> r.stopService = true)), m -> m.getStatus() != null && m.getStatus().history != null
+        && m.getStatus().history.stream().anyMatch(h -> h.action == ActionType.StopService && h.outcome == ActionOutcome.Inconclusive));
+
+    awaitReconciles(4);
+    md = get();
+    assertThat(md.getStatus().history).as("one stop, not re-sent in a loop").singleElement();
+    var stop = md.getStatus().history.get(0);
+    assertThat(stop.outcome).isEqualTo(ActionOutcome.Inconclusive);
+    assertThat(stop.reference).isNotBlank(); // the SSM command id
+    assertThat(stop.detail).contains("no output"); // moto's Run Command prints nothing: no proof the service stopped
+    assertThat(md.getStatus().plannedActions).anySatisfy(a -> {
+      assertThat(a.action).isEqualTo(ActionType.StopService);
+      assertThat(a.blockedBy).contains("check the service by hand");
+    });
+    assertThat(md.getStatus().plannedActions).anySatisfy(a -> {
+      assertThat(a.action).isEqualTo(ActionType.PurgeQueue);
+      assertThat(a.state).isEqualTo(ActionState.Blocked);
+    });
+    assertThat(sim.peekBodies()).hasSize(1);
   }
 
   @Test
