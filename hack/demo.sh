@@ -8,9 +8,12 @@ echo "== AWS (moto): test is clean, prod-sbx has a leftover success message, pro
 "$root/.venv/bin/python" - <<'PY'
 import boto3, json
 sqs = boto3.client("sqs")
-for env in ("test", "prod-sbx", "prod"):
-    url = sqs.create_queue(QueueName=f"bfd-{env}-migrator")["QueueUrl"]
-    sqs.purge_queue(QueueUrl=url)
+for env in ("test", "prod-sbx", "prod"):  # start from empty queues, also on a sandbox used before
+    try:
+        sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=f"bfd-{env}-migrator")["QueueUrl"])
+    except sqs.exceptions.QueueDoesNotExist:
+        pass
+    sqs.create_queue(QueueName=f"bfd-{env}-migrator")
 def send(env, body):
     url = sqs.get_queue_url(QueueName=f"bfd-{env}-migrator")["QueueUrl"]
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps(body, separators=(",", ":")))
@@ -26,6 +29,10 @@ for md in test prod-sbx prod; do
   kubectl -n bfd wait "md/$md" --for=jsonpath='{.status.observedGeneration}'=1 --timeout=60s >/dev/null
 done
 kubectl -n bfd wait md/prod --for=jsonpath='{.status.failureMode}'=MigrationFailed --timeout=60s >/dev/null
+echo "== prod-sbx: the operator purges the leftover success message by itself (Auto mode)"
+kubectl -n bfd wait md/prod-sbx --for=condition=Deployable=True --timeout=60s >/dev/null
+kubectl -n bfd get md prod-sbx -o jsonpath='{range .status.history[*]}  {.time} {.action} {.outcome}: {.detail}{"\n"}{end}'
+
 
 echo; echo "== kubectl get md -n bfd"
 kubectl get md -n bfd
@@ -33,6 +40,13 @@ echo; echo "== kubectl describe md prod -n bfd"
 kubectl describe md prod -n bfd
 
 cat <<MSG
+
+prod waits for a person (mode Approve; purging a failed run's evidence). As alice, who may approve:
+  source .sandbox/env
+  kubectl --token \$(grep ',alice,' .sandbox/pki/tokens.csv | cut -d, -f1) -n bfd annotate md/prod \\
+    migrator.bfd.cms.gov/approve=\$(kubectl -n bfd get md prod -o jsonpath='{.status.planFingerprint}') \\
+    migrator.bfd.cms.gov/approved-by=alice --overwrite
+  kubectl -n bfd get md prod -o jsonpath='{.status.history}'
 
 The sandbox stays up. Poke at it:
   source .sandbox/env

@@ -37,7 +37,7 @@ public class Executor {
             remediation.purgeQueue(target, step.target());
             return intent.withReference(Verification.CALLED, "PurgeQueue accepted at " + now + "; verifying the queue empties");
           } catch (RemediationPort.PurgeInProgressException e) {
-            return intent.withReference(Verification.CALLED, e.getMessage() + "; waiting for it, not a failure");
+            return intent.withReference(Verification.IN_PROGRESS, e.getMessage() + "; waiting for it, not a failure");
           }
         }
         case StopService -> {

@@ -6,6 +6,7 @@ import gov.cms.bfd.migrator.operator.observe.Instance;
 import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
 import gov.cms.bfd.migrator.operator.observe.SystemdState;
+import gov.cms.bfd.migrator.operator.plan.Planner;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,8 @@ final class Verification {
 
   /** The reference of a call AWS accepted that has no id of its own. */
   static final String CALLED = "called";
+  /** The reference of a purge AWS refused because another one ran in the last 60 seconds. */
+  static final String IN_PROGRESS = "purge-in-progress";
   /** SQS counts lag up to a minute; give a purge that long, and then some, to show. */
   static final Duration PURGE_PATIENCE = Duration.ofSeconds(90);
   static final Duration TERMINATE_PATIENCE = Duration.ofMinutes(5);
@@ -40,8 +43,14 @@ final class Verification {
     if (empty) {
       return pending.with(ActionOutcome.Succeeded, "queue seen empty at " + seen.at());
     }
-    if (pending.reference().isPresent() && pending.time().plus(PURGE_PATIENCE).isAfter(now)) {
+    // Someone else's purge ran first: once AWS's 60 seconds are over, what it left is planned afresh.
+    Duration patience = pending.reference().filter(IN_PROGRESS::equals).isPresent() ? Planner.PURGE_SPACING : PURGE_PATIENCE;
+    if (pending.reference().isPresent() && pending.time().plus(patience).isAfter(now)) {
       return pending;
+    }
+    if (pending.reference().filter(IN_PROGRESS::equals).isPresent()) {
+      return pending.with(ActionOutcome.Inconclusive, "the purge already in progress at " + pending.time()
+          + " did not empty the queue (messages sent after it remain)");
     }
     return pending.with(ActionOutcome.Inconclusive, pending.reference().isPresent()
         ? "AWS accepted the purge but the queue still holds messages at " + seen.at() + " (new ones, or the purge did not run)"

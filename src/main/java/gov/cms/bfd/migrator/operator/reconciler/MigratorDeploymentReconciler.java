@@ -39,7 +39,8 @@ import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /** The one class that knows JOSDK: runs the pipeline for one MigratorDeployment and writes its status. */
-@ControllerConfiguration(name = MigratorDeploymentReconciler.NAME)
+// Not generation-aware: an approval is an annotation, which does not bump the generation, and is acted on at once.
+@ControllerConfiguration(name = MigratorDeploymentReconciler.NAME, generationAwareEventProcessing = false)
 public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployment> {
 
   public static final String NAME = "migratordeployment";

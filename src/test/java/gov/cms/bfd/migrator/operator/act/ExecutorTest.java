@@ -28,13 +28,16 @@ class ExecutorTest {
   private final Executor executor = new Executor(aws, aws);
 
   @Test
-  void purgeQueueInProgressMotoDoesNotEmulate_isAWaitNotAFailure() {
+  void purgeQueueInProgress_isAWaitNotAFailure() {
     aws.purgeInProgress = true;
 
     var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET, T0);
 
     assertThat(after.outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(after.detail()).contains("already in progress").contains("not a failure");
+    assertThat(executor.verify(List.of(after), queue(1), TARGET, T0.plusSeconds(30)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
+    assertThat(executor.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(30)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
+    assertThat(executor.verify(List.of(after), queue(1), TARGET, T0.plusSeconds(61)).get(0).outcome()).isEqualTo(ActionOutcome.Inconclusive);
   }
 
   @Test
