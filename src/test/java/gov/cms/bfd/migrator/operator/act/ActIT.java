@@ -16,17 +16,15 @@ import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.api.RemediationSpec;
-import gov.cms.bfd.migrator.operator.api.TimingSpec;
 import gov.cms.bfd.migrator.operator.plan.Approval;
 import gov.cms.bfd.migrator.operator.reconciler.StatusWrites;
 import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.ShiftableClock;
+import gov.cms.bfd.migrator.operator.testbed.Scenario;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,21 +59,21 @@ class ActIT {
   @Inject
   ShiftableClock clock;
 
+  private Scenario scenario;
   private MigratorSimulator sim;
   private String env;
 
   @BeforeEach
   void setUp(TestInfo test) {
-    client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
-    env = "a" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff);
-    sim = new MigratorSimulator(TestBed.get().moto().endpoint(), "us-east-1", env);
+    scenario = new Scenario(client, NAMESPACE, "a", test.getDisplayName());
+    sim = scenario.sim();
+    env = scenario.env();
   }
 
   @AfterEach
   void tearDown() {
-    client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).delete();
+    scenario.close();
     clock.reset();
-    sim.close();
   }
 
   @Test
@@ -283,34 +281,25 @@ class ActIT {
   }
 
   private MigratorDeploymentSpec spec(Consumer<RemediationSpec> remediation) {
-    var spec = new MigratorDeploymentSpec();
-    spec.environment = env;
-    spec.timing = new TimingSpec();
-    spec.timing.pollInterval = "2s";
-    spec.timing.activePollInterval = "1s";
+    var spec = scenario.spec();
     spec.remediation = new RemediationSpec();
     remediation.accept(spec.remediation);
     return spec;
   }
 
   private MigratorDeployment apply(MigratorDeploymentSpec spec) {
-    var md = new MigratorDeployment();
-    md.setMetadata(new ObjectMetaBuilder().withName(env).withNamespace(NAMESPACE)
-        .withAnnotations(new java.util.HashMap<>()).build());
-    md.setSpec(spec);
-    return client.resource(md).create();
+    return scenario.create(spec);
   }
 
   private MigratorDeployment get() {
-    return client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).withName(env).get();
+    return scenario.get();
   }
 
   private MigratorDeployment awaitStatus(MigratorDeployment md, Predicate<MigratorDeployment> done) {
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(this::get, m -> m != null && done.test(m));
+    return scenario.awaitStatus(WAIT, done);
   }
 
   private List<Event> events(String reason) {
-    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-        .filter(e -> env.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
+    return scenario.events(reason);
   }
 }

@@ -3,21 +3,17 @@ package gov.cms.bfd.migrator.operator.act;
 import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.nativeMessage;
 import static gov.cms.bfd.migrator.operator.testbed.ConditionAssert.has;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
-import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
 import gov.cms.bfd.migrator.operator.api.Reasons;
-import gov.cms.bfd.migrator.operator.api.TimingSpec;
 import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
 import gov.cms.bfd.migrator.operator.testbed.HoldingProxy;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.OperatorProcess;
+import gov.cms.bfd.migrator.operator.testbed.Scenario;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -40,23 +36,21 @@ class RestartProcessIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
 
   private KubernetesClient client;
+  private Scenario scenario;
   private MigratorSimulator sim;
-  private String env;
 
   @BeforeEach
   void setUp(TestInfo test) {
     client = TestBed.get().client();
-    client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
-    env = "r" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff);
-    sim = new MigratorSimulator(TestBed.get().moto().endpoint(), "us-east-1", env);
+    scenario = new Scenario(client, NAMESPACE, "r", test.getDisplayName());
+    sim = scenario.sim();
     sim.createQueue();
     sim.send(nativeMessage(5046, 14, "Finished"));
   }
 
   @AfterEach
   void tearDown() {
-    client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).delete();
-    sim.close();
+    scenario.close();
     client.close();
   }
 
@@ -111,23 +105,14 @@ class RestartProcessIT {
   }
 
   private void create() {
-    var spec = new MigratorDeploymentSpec();
-    spec.environment = env;
-    spec.timing = new TimingSpec();
-    spec.timing.pollInterval = "2s";
-    spec.timing.activePollInterval = "1s";
-    var md = new MigratorDeployment();
-    md.setMetadata(new ObjectMetaBuilder().withName(env).withNamespace(NAMESPACE).build());
-    md.setSpec(spec);
-    client.resource(md).create();
+    scenario.create(scenario.spec());
   }
 
   private MigratorDeployment get() {
-    return client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).withName(env).get();
+    return scenario.get();
   }
 
   private MigratorDeployment awaitStatus(Predicate<MigratorDeployment> done) {
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(this::get,
-        m -> m != null && m.getStatus() != null && m.getStatus().history != null && done.test(m));
+    return scenario.awaitStatus(WAIT, m -> m.getStatus() != null && m.getStatus().history != null && done.test(m));
   }
 }

@@ -1,0 +1,82 @@
+package gov.cms.bfd.migrator.operator.testbed;
+
+import static org.awaitility.Awaitility.await;
+
+import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
+import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
+import gov.cms.bfd.migrator.operator.api.TimingSpec;
+import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * One environment under test: its own name (from the test's), a migrator simulator for it in moto, and the
+ * MigratorDeployment the running operator watches; deleted again on close.
+ */
+public final class Scenario implements AutoCloseable {
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String env;
+  private final MigratorSimulator sim;
+
+  public Scenario(KubernetesClient client, String namespace, String prefix, String testName) {
+    this.client = client;
+    this.namespace = namespace;
+    this.env = prefix + Integer.toHexString(testName.hashCode() & 0xfffffff);
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).serverSideApply();
+    this.sim = new MigratorSimulator(TestBed.get().moto().endpoint(), "us-east-1", env);
+  }
+
+  public String env() {
+    return env;
+  }
+
+  public MigratorSimulator sim() {
+    return sim;
+  }
+
+  /** A spec for this environment that polls fast (2s idle, 1s active) so tests do not wait. */
+  public MigratorDeploymentSpec spec() {
+    var spec = new MigratorDeploymentSpec();
+    spec.environment = env;
+    spec.timing = new TimingSpec();
+    spec.timing.pollInterval = "2s";
+    spec.timing.activePollInterval = "1s";
+    return spec;
+  }
+
+  public MigratorDeployment create(MigratorDeploymentSpec spec) {
+    var md = new MigratorDeployment();
+    md.setMetadata(new ObjectMetaBuilder().withName(env).withNamespace(namespace).withAnnotations(new HashMap<>()).build());
+    md.setSpec(spec);
+    return client.resource(md).create();
+  }
+
+  public MigratorDeployment get() {
+    return client.resources(MigratorDeployment.class).inNamespace(namespace).withName(env).get();
+  }
+
+  /** The resource once {@code done} holds for it. */
+  public MigratorDeployment awaitStatus(Duration atMost, Predicate<MigratorDeployment> done) {
+    return await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(this::get, m -> m != null && done.test(m));
+  }
+
+  /** The Events with that reason about this environment's resource. */
+  public List<Event> events(String reason) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> env.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
+  }
+
+  @Override
+  public void close() {
+    client.resources(MigratorDeployment.class).inNamespace(namespace).delete();
+    sim.close();
+  }
+}
