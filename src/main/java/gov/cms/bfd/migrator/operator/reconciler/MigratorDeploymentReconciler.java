@@ -126,9 +126,11 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
                 + ", " + record.detail() + "."), input.now());
       }
     }
-    boolean staleBefore = resource.getStatus() != null && resource.getStatus().plannedActions != null
-        && resource.getStatus().plannedActions.stream().anyMatch(a -> a.blockedBy != null && a.blockedBy.contains("does nothing"));
-    if (plan.staleApproval().isPresent() && !staleBefore) {
+    // Once per stale approval: the previous status already showed this very notice.
+    boolean shownBefore = plan.staleApproval().isPresent() && resource.getStatus() != null
+        && resource.getStatus().plannedActions != null && resource.getStatus().plannedActions.stream()
+            .anyMatch(a -> plan.staleApproval().get().equals(a.blockedBy));
+    if (plan.staleApproval().isPresent() && !shownBefore) {
       events.emit(resource, new EventPlanner.PlannedEvent("Warning", "StaleApproval", plan.staleApproval().get() + "."),
           input.now());
     }

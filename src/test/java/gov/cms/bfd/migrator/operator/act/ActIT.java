@@ -177,6 +177,22 @@ class ActIT {
   }
 
   @Test
+  void aStoppedInstanceIsTerminatedOnlyWhenEnabledAndAfterThePurge() {
+    sim.createQueue();
+    String instance = sim.launchInstance();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+    sim.stopInstance(instance);
+
+    var md = awaitStatus(apply(spec(r -> r.terminateInstance = true)), m -> m.getStatus() != null && m.getStatus().history != null
+        && m.getStatus().history.stream().anyMatch(h -> h.action == ActionType.TerminateInstance && h.outcome == ActionOutcome.Succeeded));
+
+    assertThat(md.getStatus().history).extracting(h -> h.action + ":" + h.outcome)
+        .containsExactly("TerminateInstance:Succeeded", "PurgeQueue:Succeeded"); // newest first: purge, then terminate
+    assertThat(md.getStatus().history.get(0).target).isEqualTo(instance);
+    awaitStatus(md, m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+  }
+
+  @Test
   void staleApprovalDoesNothingAndIsReported() {
     sim.createQueue();
     sim.send(monitorMessage("4242", "exited", "3", null));
