@@ -103,11 +103,11 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     var withIntent = new ArrayList<ActionRecord>(List.of(intent));
     withIntent.addAll(history);
     var intentStatus = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), withIntent);
+    intentWriter.write(resource, intentStatus); // 409 if the resource moved on: nothing runs, JOSDK retries
     String evidence = intent.evidence().isEmpty() ? "" : " Evidence kept in status.history: " + String.join("; ", intent.evidence());
     events.emit(resource, new EventPlanner.PlannedEvent("Normal", step.action().name(),
         step.action() + " " + step.target() + step.approvedBy().map(a -> " (approved by " + a + ")").orElse("")
             + ": " + step.reason() + "." + evidence), input.now());
-    intentWriter.write(resource, intentStatus); // 409 if the resource moved on: nothing runs, JOSDK retries
     var after = executor.execute(step, intent, Observer.target(settings), input.now());
     LOG.infof("%s/%s: %s %s -> %s (%s)", input.namespace(), input.name(), step.action(), step.target(), after.outcome(),
         after.detail());
