@@ -2,7 +2,6 @@ package gov.cms.bfd.migrator.operator.observe;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** One part of an observation: a value, a typed failure, or not looked at because nothing needed it. */
 public sealed interface Observed<T> {
@@ -44,15 +43,5 @@ public sealed interface Observed<T> {
   /** The failure, if failed. */
   default Optional<AwsFailure> failedWith() {
     return this instanceof Failed<T> failed ? Optional.of(failed.failure()) : Optional.empty();
-  }
-
-  default <R> Observed<R> map(Function<T, R> mapper) {
-    if (this instanceof Seen<T> seen) {
-      return new Seen<>(mapper.apply(seen.value()));
-    }
-    if (this instanceof Failed<T> failed) {
-      return new Failed<>(failed.failure());
-    }
-    return new Skipped<>();
   }
 }

@@ -44,10 +44,8 @@ public class StatusComposer {
     } else {
       throw new IllegalArgumentException("a usable, active spec is composed from an observation");
     }
+    // Nothing is planned for a resource that is not observed: plannedActions stay unset.
     MigratorDeploymentStatus next = carried(prior);
-    // Nothing is planned for a resource that is not observed.
-    next.plannedActions = null;
-    next.planFingerprint = null;
     next.observedGeneration = input.generation();
     next.conditions = Conditions.merge(prior == null ? null : prior.conditions, desired, input.generation(),
         input.now());
@@ -86,8 +84,6 @@ public class StatusComposer {
     if (prior != null) {
       next.history = prior.history;
       next.lastRun = prior.lastRun;
-      next.plannedActions = prior.plannedActions;
-      next.planFingerprint = prior.planFingerprint;
     }
     return next;
   }
