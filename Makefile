@@ -4,7 +4,7 @@ SHELL := bash
 MVN ?= mvn -B --no-transfer-progress
 VENV := .venv
 
-.PHONY: all test test-deps kube-binaries venv build crds sandbox sandbox-down sandbox-status demo clean
+.PHONY: all test test-deps kube-binaries venv build crds docs sandbox sandbox-down sandbox-status demo clean
 
 all: test
 
@@ -32,6 +32,10 @@ build:
 ## crds: refresh crds/ from the Java types (a test fails while crds/ is stale)
 crds: build
 	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml crds/
+
+## docs: refresh docs/configuration.md from crds/ (after `make crds`; a test fails while it is stale)
+docs:
+	$(MVN) -q test -Dtest=CrdReferenceTest -Dcrd.reference.write=true -Dsurefire.failIfNoSpecifiedTests=false
 
 ## sandbox: API server, etcd, moto and the operator on 127.0.0.1, in the background; see .sandbox/env
 sandbox: test-deps build
