@@ -39,7 +39,8 @@ step "Playing migrator runs in moto (hack/migrator_sim.py)"
 sim play exit1:sandbox-1 clean:test leftover-success:prod-sbx exit2:prod exit3-monitor:impl in-progress:sandbox-2 \
   | sed 's/^/   /'
 # sandbox-2's migration goes on applying files while the demo runs (it stops with the demo)
-sim progress sandbox-2 --seconds 300 --every 20 > .sandbox/migrator-sim-progress.log 2>&1 &
+"$root/.venv/bin/python" hack/migrator_sim.py progress sandbox-2 --seconds 300 --every 20 \
+  > .sandbox/migrator-sim-progress.log 2>&1 &
 progress=$!
 trap 'kill "$progress" 2>/dev/null || true' EXIT
 

@@ -1,6 +1,7 @@
 package gov.cms.bfd.migrator.operator.plugin;
 
 import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.monitorMessage;
+import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.nativeMessage;
 import static gov.cms.bfd.migrator.operator.testbed.ConditionAssert.has;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -83,6 +84,9 @@ class KubectlPluginIT {
 
   @AfterAll
   static void removeApprovalPolicy() {
+    if (installed == null) {
+      return; // nothing was installed: the application or the test bed did not start
+    }
     try (var admin = TestBed.get().client()) {
       admin.resourceList(installed.stream().filter(r -> !(r instanceof ClusterRole)).toList()).delete();
       // later test classes share this API server and must not meet the policy while its removal propagates
@@ -106,6 +110,7 @@ class KubectlPluginIT {
   void statusIsATableOfEveryEnvironmentInTheNamespaceOrInAll() {
     var clean = clean("c");
     var failed = failedAwaitingApproval("f");
+    var running = running("r");
 
     var result = plugin("-n", NAMESPACE, "status");
 
@@ -115,6 +120,8 @@ class KubectlPluginIT {
     assertThat(row(result, clean.env())).containsExactly(NAMESPACE, clean.env(), clean.env(), "True", "None", "-", "-");
     assertThat(row(result, failed.env())).containsExactly(NAMESPACE, failed.env(), failed.env(),
         "False (QueueHasMessages)", "MigrationFailed", "PurgeQueue: AwaitingApproval", "-");
+    assertThat(row(result, running.env())).containsExactly(NAMESPACE, running.env(), running.env(),
+        "False (QueueHasMessages)", "None (MigrationInProgress)", "-", "-");
 
     var everywhere = plugin("status", "-A");
     assertThat(everywhere.exit()).as(everywhere.toString()).isZero();
@@ -269,6 +276,17 @@ class KubectlPluginIT {
     scenario.sim().createQueue();
     scenario.create(scenario.spec());
     scenario.awaitStatus(WAIT, m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+    return scenario;
+  }
+
+  /** A migrator that has just started on its instance: followed, left alone. */
+  private Scenario running(String prefix) {
+    var scenario = scenario(prefix);
+    scenario.sim().createQueue();
+    scenario.sim().launchInstance();
+    scenario.sim().send(nativeMessage(7001, 1, "Started"));
+    scenario.create(scenario.spec());
+    scenario.awaitStatus(WAIT, m -> has(m, ConditionTypes.RECONCILING, "True", Reasons.MIGRATION_IN_PROGRESS));
     return scenario;
   }
 
