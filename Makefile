@@ -33,6 +33,13 @@ test: test-deps
 build:
 	$(MVN) -DskipTests package
 
+# The packaged operator, rebuilt only when a source changed (the sandbox and the demo need it, and a package
+# takes a minute or more).
+JAR := target/quarkus-app/quarkus-run.jar
+$(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
+	$(MVN) -DskipTests package
+	@touch $@
+
 ## crds: refresh crds/ from the Java types (a test fails while crds/ is stale)
 crds: build
 	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml crds/
@@ -56,7 +63,7 @@ container-engine:
 	  exit 1; }
 
 ## sandbox: API server, etcd, moto and the operator on 127.0.0.1, in the background; see .sandbox/env
-sandbox: test-deps build
+sandbox: test-deps $(JAR)
 	@bash hack/sandbox.sh up
 
 sandbox-down:
