@@ -176,7 +176,7 @@ public final class Diagnoser {
     }
     Instant started = instance.map(Instance::launchTime).filter(t -> t.isBefore(run.firstSentAt()))
         .orElse(run.firstSentAt());
-    return stallOrProgress(Optional.of(run), instance, started, run.lastSentAt(), settings, now,
+    return stallOrProgress(Optional.of(run), instance, started, run.lastSentAt(), seen, settings, now,
         run.label() + " at " + run.stage() + ", last message sent " + second(run.lastSentAt()));
   }
 
@@ -198,17 +198,57 @@ public final class Diagnoser {
       return new Verdict.InProgress(Optional.empty(), Optional.of(instance),
           "instance " + instance.id() + " launched " + second(instance.launchTime()) + " and has sent no message yet");
     }
+    if (instance.state().mayRun()) {
+      // Messages someone else receives (the old Jenkins monitor deletes them) and log lines are progress too.
+      Optional<String> unseen = unseenMessages(seen);
+      if (unseen.isPresent()) {
+        return new Verdict.InProgress(Optional.empty(), Optional.of(instance), "instance " + instance.id()
+            + " has sent no message that could be read; " + unseen.get());
+      }
+      Optional<Instant> active = lastLogged(seen, instance);
+      if (active.isPresent() && Duration.between(active.get(), now).compareTo(settings.timing().staleAfter()) <= 0) {
+        return new Verdict.InProgress(Optional.empty(), Optional.of(instance), "instance " + instance.id()
+            + " has sent no message, but its log shows activity at " + second(active.get()));
+      }
+    }
     return new Verdict.Orphaned(instance);
   }
 
+  /**
+   * Why messages newer than those read may exist: more in the queue than the sample (SQS returns no particular
+   * order), or in flight with another reader. Then silence in the sample is not silence of the migrator.
+   */
+  private static Optional<String> unseenMessages(Observation seen) {
+    return seen.queue().seenValue().filter(QueueState.Present.class::isInstance).map(QueueState.Present.class::cast)
+        .filter(q -> q.visible() + q.inFlight() > q.sample().size())
+        .map(q -> "the queue reports " + q.visible() + " visible and " + q.inFlight() + " in-flight message(s) and "
+            + q.sample().size() + " could be read, so newer progress may not be visible");
+  }
+
+  /** When the instance's own log stream last had an event, if it was read. */
+  private static Optional<Instant> lastLogged(Observation seen, Instance instance) {
+    return seen.log().seenValue().filter(l -> l.logStream().equals(instance.id()) && !l.lines().isEmpty())
+        .map(l -> l.lines().get(l.lines().size() - 1).at());
+  }
+
   private static Verdict stallOrProgress(Optional<Run> run, Optional<Instance> instance, Instant started,
-      Instant lastProgress, Settings settings, Instant now, String detail) {
+      Instant lastMessage, Observation seen, Settings settings, Instant now, String detail) {
+    Optional<Instant> logged = instance.flatMap(i -> lastLogged(seen, i)).filter(t -> t.isAfter(lastMessage));
+    Instant lastProgress = logged.orElse(lastMessage);
+    if (logged.isPresent()) {
+      detail = detail + "; its log shows activity at " + second(logged.get());
+    }
     Duration running = Duration.between(started, now);
     Duration silent = Duration.between(lastProgress, now);
     // Messages name fixed times, not ages, so an unchanged situation composes an unchanged status.
     if (running.compareTo(settings.timing().maxMigrationDuration()) > 0) {
       return new Verdict.Stalled(run, instance, silent, detail + "; running since " + second(started)
           + ", longer than maxMigrationDuration " + GoDuration.format(settings.timing().maxMigrationDuration()));
+    }
+    Optional<String> unseen = unseenMessages(seen);
+    if (silent.compareTo(settings.timing().staleAfter()) > 0 && unseen.isPresent()) {
+      // Not stalled on silence that may only be ours (S4): maxMigrationDuration still applies.
+      return new Verdict.InProgress(run, instance, detail + "; " + unseen.get());
     }
     if (silent.compareTo(settings.timing().staleAfter()) > 0) {
       return new Verdict.Stalled(run, instance, silent, detail + "; no progress since " + second(lastProgress)
