@@ -41,6 +41,16 @@ local function text(value)
   return nil
 end
 
+local function number(value)
+  if type(value) == "number" then
+    return value
+  end
+  if type(value) == "string" then
+    return tonumber(value)
+  end
+  return nil
+end
+
 local function list(value)
   if type(value) == "table" then
     return value
@@ -94,11 +104,11 @@ local function health(obj)
     return result("Progressing", "No status yet: waiting for the migrator operator to observe this resource.")
   end
 
-  local generation = tonumber(metadata.generation)
+  local generation = number(metadata.generation)
   local ready = condition(status, "Ready")
   if generation ~= nil then
-    local observed = tonumber(status.observedGeneration)
-    local readyObserved = ready ~= nil and tonumber(ready.observedGeneration) or nil
+    local observed = number(status.observedGeneration)
+    local readyObserved = ready ~= nil and number(ready.observedGeneration) or nil
     if observed ~= generation or (readyObserved ~= nil and readyObserved ~= generation) then
       local waiting = "Waiting for the operator to observe generation " .. tostring(generation)
       if observed ~= nil and observed >= 0 then

@@ -191,7 +191,7 @@ class ArgoHealthLuaTest {
     }
   }
 
-  /** As Argo CD's decodeValue: maps and lists to tables, every number to a Lua number, null to nil. */
+  /** As Argo CD's decodeValue: maps and lists to tables, every number to a Lua number, null to nil (none in lists). */
   static LuaValue lua(Object value) {
     if (value == null) {
       return LuaValue.NIL;
@@ -205,7 +205,9 @@ class ArgoHealthLuaTest {
       LuaTable table = new LuaTable();
       int index = 1;
       for (Object item : list) {
-        table.rawset(index++, lua(item));
+        if (item != null) { // gopher-lua's Append ignores nil: a JSON null in a list leaves no hole
+          table.rawset(index++, lua(item));
+        }
       }
       return table;
     }
