@@ -4,15 +4,18 @@ SHELL := bash
 MVN ?= mvn -B --no-transfer-progress
 VENV := .venv
 
-.PHONY: all test test-deps kube-binaries venv build crds sandbox sandbox-down sandbox-status demo clean
+.PHONY: all test test-deps kube-binaries helm venv build crds sandbox sandbox-down sandbox-status demo clean
 
 all: test
 
-## test-deps: Kubernetes binaries built from Go modules (~/.kubeapitest) and moto in .venv; skipped when present
-test-deps: kube-binaries venv
+## test-deps: Kubernetes binaries and helm built from Go modules (~/.kubeapitest) and moto in .venv; skipped when present
+test-deps: kube-binaries helm venv
 
 kube-binaries:
 	@bash hack/build-kube-binaries.sh
+
+helm:
+	@bash hack/build-helm.sh
 
 venv: $(VENV)/.installed
 
