@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The local sandbox: a real etcd + kube-apiserver, moto, and the operator, all on 127.0.0.1, in the background.
-#   hack/sandbox.sh up     start what is not running yet, install crds/ and deploy/, write .sandbox/env
+#   hack/sandbox.sh up     start what is not running yet, install crds/ and deploy/ (but its Deployment), write .sandbox/env
 #   hack/sandbox.sh down   stop all of it and forget its state
 #   hack/sandbox.sh status say what runs
 # The operator runs as the migrator-operator ServiceAccount, so deploy/rbac.yaml is exercised for real.
@@ -124,11 +124,12 @@ install() {
   local k=("$kubectl" --kubeconfig "$dir/kubeconfig")
   "${k[@]}" apply --server-side -f "$root/crds/" >/dev/null
   "${k[@]}" wait --for condition=Established crd/migratordeployments.migrator.bfd.cms.gov --timeout 60s >/dev/null
-  "${k[@]}" apply --server-side -k "$root/deploy/" >/dev/null
+  # deploy/ without its Deployment (hack/sandbox/kustomization.yaml): the operator runs here as a local process
+  "${k[@]}" apply --server-side -k "$root/hack/sandbox/" >/dev/null
   # alice may approve (deploy/approver-rbac.yaml); bob may not.
   "${k[@]}" create clusterrolebinding sandbox-alice-approver --clusterrole migrator-approver --user alice \
     --dry-run=client -o yaml | "${k[@]}" apply --server-side -f - >/dev/null
-  say "installed crds/ and deploy/ (alice is bound to migrator-approver)"
+  say "installed crds/ and deploy/ but its Deployment (alice is bound to migrator-approver)"
 }
 
 start_operator() {
