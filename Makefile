@@ -32,9 +32,10 @@ test: test-deps
 build:
 	$(MVN) -DskipTests package
 
-## crds: refresh crds/ from the Java types (a test fails while crds/ is stale)
+## crds: refresh crds/ and the chart's copy from the Java types (tests fail while either is stale)
 crds: build
 	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml crds/
+	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml helm/crds/
 
 ## sandbox: API server, etcd, moto and the operator on 127.0.0.1, in the background; see .sandbox/env
 sandbox: test-deps build
