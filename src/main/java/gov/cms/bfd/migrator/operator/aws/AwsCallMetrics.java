@@ -2,7 +2,9 @@ package gov.cms.bfd.migrator.operator.aws;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -12,10 +14,19 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 public class AwsCallMetrics implements ExecutionInterceptor {
 
   public static final String METRIC = "migrator_aws_calls";
+  public static final String DURATION = "migrator_aws_call_duration";
+  private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("migrator.started");
+  /** Time this thread spent in AWS calls so far (sync clients call interceptors on the caller's thread). */
+  private static final ThreadLocal<long[]> WAITED = ThreadLocal.withInitial(() -> new long[1]);
   private final MeterRegistry registry;
 
   public AwsCallMetrics(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    attributes.putAttribute(STARTED, System.nanoTime());
   }
 
   @Override
@@ -39,10 +50,20 @@ public class AwsCallMetrics implements ExecutionInterceptor {
     return registry.find(METRIC).tags("service", service).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
+  /** Nanoseconds the calling thread has spent waiting on AWS calls, retries included, since it started. */
+  public static long nanosWaitedOnThisThread() {
+    return WAITED.get()[0];
+  }
+
   private void count(ExecutionAttributes attributes, String outcome) {
-    registry.counter(METRIC,
-        "service", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)).toLowerCase(),
-        "operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)),
-        "outcome", outcome).increment();
+    String service = String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)).toLowerCase();
+    String operation = String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+    registry.counter(METRIC, "service", service, "operation", operation, "outcome", outcome).increment();
+    Long started = attributes.getAttribute(STARTED);
+    if (started != null) {
+      long elapsed = System.nanoTime() - started;
+      WAITED.get()[0] += elapsed;
+      registry.timer(DURATION, "service", service, "operation", operation).record(elapsed, TimeUnit.NANOSECONDS);
+    }
   }
 }

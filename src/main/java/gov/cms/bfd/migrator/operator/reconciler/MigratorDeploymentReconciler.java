@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.reconciler;
 
 import gov.cms.bfd.migrator.operator.act.Executor;
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.aws.AwsCallMetrics;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
@@ -57,19 +58,34 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
   private final KubernetesEvents events;
   private final IntentWriter intentWriter;
   private final StatusWrites writes;
+  private final EnvironmentMetrics metrics;
 
   public MigratorDeploymentReconciler(Clock clock, Observer observer, Executor executor, KubernetesEvents events,
-      IntentWriter intentWriter, StatusWrites writes) {
+      IntentWriter intentWriter, StatusWrites writes, EnvironmentMetrics metrics) {
     this.clock = clock;
     this.observer = observer;
     this.executor = executor;
     this.events = events;
     this.intentWriter = intentWriter;
     this.writes = writes;
+    this.metrics = metrics;
   }
 
   @Override
   public UpdateControl<MigratorDeployment> reconcile(MigratorDeployment resource, Context<MigratorDeployment> context) {
+    long started = System.nanoTime();
+    long awsBefore = AwsCallMetrics.nanosWaitedOnThisThread();
+    try {
+      return pipeline(resource);
+    } finally {
+      metrics.reconciled(Duration.ofNanos(System.nanoTime() - started),
+          Duration.ofNanos(AwsCallMetrics.nanosWaitedOnThisThread() - awsBefore));
+      metrics.retainOnly(() -> context.getPrimaryCache().list()
+          .map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()));
+    }
+  }
+
+  private UpdateControl<MigratorDeployment> pipeline(MigratorDeployment resource) {
     writes.reconciled(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
     var input = input(resource);
     if (!(input.settings() instanceof Input.Resolved.Valid valid) || valid.settings().suspend()) {
@@ -111,6 +127,9 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     var after = executor.execute(step, intent, Observer.target(settings), input.now());
     LOG.infof("%s/%s: %s %s -> %s (%s)", input.namespace(), input.name(), step.action(), step.target(), after.outcome(),
         after.detail());
+    if (!after.pending()) {
+      metrics.actionFinished(after.action(), after.outcome());
+    }
     withIntent.set(0, after);
     return List.copyOf(withIntent);
   }
@@ -121,6 +140,7 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
       boolean wasPending = input.prior().history().stream()
           .anyMatch(r -> r.time().equals(record.time()) && r.action() == record.action() && r.pending());
       if (wasPending && !record.pending()) {
+        metrics.actionFinished(record.action(), record.outcome());
         events.emit(resource, new EventPlanner.PlannedEvent(record.outcome() == ActionOutcome.Succeeded ? "Normal" : "Warning",
             record.action() + record.outcome().name(), record.action() + " " + record.target() + ": " + record.outcome()
                 + ", " + record.detail() + "."), input.now());
@@ -181,6 +201,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
   /** A fresh object carrying only identity and status, so the apply owns status and nothing else. */
   private UpdateControl<MigratorDeployment> patchIfChanged(MigratorDeployment resource,
       MigratorDeploymentStatus status, Input input) {
+    metrics.environment(input.namespace(), input.name(), resource.getSpec() == null ? "" : resource.getSpec().environment,
+        status);
     if (StatusEquality.same(resource.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }

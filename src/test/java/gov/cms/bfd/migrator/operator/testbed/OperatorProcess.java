@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,13 +23,24 @@ public final class OperatorProcess implements AutoCloseable {
 
   private final Process process;
   private final Path log;
+  private final URI base;
 
-  private OperatorProcess(Process process, Path log) {
+  private OperatorProcess(Process process, Path log, URI base) {
     this.process = process;
     this.log = log;
+    this.base = base;
   }
 
   public static OperatorProcess start(TestBed bed, URI awsEndpoint, String name) throws IOException, InterruptedException {
+    return start(bed, awsEndpoint, name, Map.of(), "/q/health/ready");
+  }
+
+  /**
+   * With more environment (LEADER_ELECTION_*, WATCH_SELECTOR, ...), waiting until {@code healthPath} answers 200
+   * (a standby replica is live, not ready).
+   */
+  public static OperatorProcess start(TestBed bed, URI awsEndpoint, String name, Map<String, String> env,
+      String healthPath) throws IOException, InterruptedException {
     Path jar = bed.projectRoot().resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("no " + jar + ": this test runs after `mvn package` (mvn verify)");
@@ -51,9 +63,21 @@ public final class OperatorProcess implements AutoCloseable {
     builder.environment().put("AWS_REGION", "us-east-1");
     builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
     builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-    var operator = new OperatorProcess(builder.start(), log);
-    operator.awaitReady(URI.create("http://127.0.0.1:" + port + "/q/health/ready"));
+    builder.environment().putAll(env);
+    URI base = URI.create("http://127.0.0.1:" + port);
+    var operator = new OperatorProcess(builder.start(), log, base);
+    operator.awaitReady(base.resolve(healthPath));
     return operator;
+  }
+
+  /** GET a path of the operator's HTTP port (/q/metrics, /q/health/ready): status code and body. */
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   /** SIGKILL: no shutdown hook, no last status write. */
