@@ -3,7 +3,8 @@
 #   hack/sandbox.sh up     start what is not running yet, install crds/ and deploy/ (but its Deployment), write .sandbox/env
 #   hack/sandbox.sh down   stop all of it and forget its state
 #   hack/sandbox.sh status say what runs
-# The operator runs as the migrator-operator ServiceAccount, so deploy/rbac.yaml is exercised for real.
+# The operator runs as the migrator-operator ServiceAccount with leader election on, so deploy/rbac.yaml and
+# deploy/leader-election-rbac.yaml are exercised for real.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -142,8 +143,11 @@ start_operator() {
     "$("${k[@]}" -n migrator-operator create token migrator-operator --duration 24h)"
   local port; port=$(free_port)
   echo "$port" > "$dir/operator.port"
+  # Leader election on, as deploy/deployment.yaml runs it: the Lease migrator-operator/migrator-operator, under
+  # deploy/leader-election-rbac.yaml; a restarted sandbox operator has the same identity and takes it back at once.
   KUBECONFIG="$dir/operator.kubeconfig" AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$dir/moto.port")" \
     AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
+    LEADER_ELECTION_ENABLED=true LEADER_ELECTION_NAMESPACE=migrator-operator POD_NAME=sandbox-operator \
     QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
     nohup java -jar "$jar" > "$dir/operator.log" 2>&1 &
   echo $! > "$dir/operator.pid"
