@@ -3,8 +3,12 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 MVN ?= mvn -B --no-transfer-progress
 VENV := .venv
+# The image: name and tag overridable (make image IMAGE=registry.example/migrator-operator:1.2.3).
+VERSION ?= $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml | head -n 1)
+IMAGE ?= migrator-operator:$(VERSION)
+CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
 
-.PHONY: all test test-deps kube-binaries helm venv build crds sandbox sandbox-down sandbox-status demo clean
+.PHONY: all test test-deps kube-binaries helm venv build crds docs image container-engine sandbox sandbox-down sandbox-status demo clean
 
 all: test
 
@@ -32,13 +36,38 @@ test: test-deps
 build:
 	$(MVN) -DskipTests package
 
+# The packaged operator, rebuilt only when a source changed (the sandbox and the demo need it, and a package
+# takes a minute or more).
+JAR := target/quarkus-app/quarkus-run.jar
+$(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
+	$(MVN) -DskipTests package
+	@touch $@
+
 ## crds: refresh crds/ and the chart's copy from the Java types (tests fail while either is stale)
 crds: build
 	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml crds/
 	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml helm/crds/
 
+## docs: refresh docs/configuration.md from crds/ (after `make crds`; a test fails while it is stale)
+docs:
+	$(MVN) -q test -Dtest=CrdReferenceTest -Dcrd.reference.write=true -Dsurefire.failIfNoSpecifiedTests=false
+
+## image: the container image $(IMAGE) from src/main/docker/Dockerfile.jvm, with docker or podman
+image: container-engine build
+	$(or $(CONTAINER_ENGINE),docker) build -f src/main/docker/Dockerfile.jvm -t $(IMAGE) .
+
+container-engine:
+	@if [ -z "$(CONTAINER_ENGINE)" ]; then \
+	  echo "make image: no container engine is installed (neither docker nor podman is on PATH)." >&2; \
+	  echo "  Install one, or name it: make image CONTAINER_ENGINE=/path/to/podman" >&2; \
+	  exit 1; \
+	fi
+	@$(CONTAINER_ENGINE) info >/dev/null 2>&1 || { \
+	  echo "make image: $(CONTAINER_ENGINE) is installed but cannot build: '$(CONTAINER_ENGINE) info' fails (is its daemon running?)" >&2; \
+	  exit 1; }
+
 ## sandbox: API server, etcd, moto and the operator on 127.0.0.1, in the background; see .sandbox/env
-sandbox: test-deps build
+sandbox: test-deps $(JAR)
 	@bash hack/sandbox.sh up
 
 sandbox-down:

@@ -1,59 +1,104 @@
 #!/usr/bin/env bash
-# make demo: sample MigratorDeployments for three environments on the sandbox, and what the operator says.
+# make demo: six BFD environments on the sandbox, one per runbook scenario, played in moto by the migrator
+# simulator (hack/migrator_sim.py); the operator diagnoses them and repairs what is safe; alice approves the
+# failed prod run with the kubectl plugin (plugin/kubectl-migrator). Re-runnable: it starts by forgetting the six
+# environments (their MigratorDeployments, queues, instances, log groups and SSM parameters).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+[ -f "$root/.sandbox/env" ] || { echo "demo: no sandbox; run 'make demo' (it starts one)" >&2; exit 1; }
 source "$root/.sandbox/env"
+export PATH="$root/plugin:$PATH" # so that `kubectl migrator` is plugin/kubectl-migrator, as once installed
+cd "$root"
 
-echo "== AWS (moto): test is clean, prod-sbx has a leftover success message, prod's last run failed (exit 2)"
-"$root/.venv/bin/python" - <<'PY'
-import boto3, json
-sqs = boto3.client("sqs")
-for env in ("test", "prod-sbx", "prod"):  # start from empty queues, also on a sandbox used before
-    try:
-        sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=f"bfd-{env}-migrator")["QueueUrl"])
-    except sqs.exceptions.QueueDoesNotExist:
-        pass
-    sqs.create_queue(QueueName=f"bfd-{env}-migrator")
-def send(env, body):
-    url = sqs.get_queue_url(QueueName=f"bfd-{env}-migrator")["QueueUrl"]
-    sqs.send_message(QueueUrl=url, MessageBody=json.dumps(body, separators=(",", ":")))
-send("prod-sbx", {"appStage": "Finished", "messageId": 14, "pid": 5046})
-send("prod", {"pid": "4242", "start_time": "Mon 2023-03-13 18:00:01 UTC", "stop_time": "Mon 2023-03-13 18:03:10 UTC",
-              "code": "exited", "status": "2", "schema_version": "10020"})
-PY
+envs=(test prod-sbx prod impl sandbox-1 sandbox-2)
+sim() { "$root/.venv/bin/python" "$root/hack/migrator_sim.py" "$@"; }
+began=$SECONDS
+step() { printf '\n== [%3ds] %s\n' $((SECONDS - began)) "$*"; }
+await() { # md, kubectl wait condition, what
+  if ! kubectl -n bfd wait "md/$1" "--for=$2" --timeout="${4:-90s}" >/dev/null; then
+    echo "demo: $1 did not reach $3; see .sandbox/operator.log" >&2
+    kubectl migrator -n bfd status >&2
+    exit 1
+  fi
+  printf '   %-10s %s\n' "$1" "$3"
+}
+token_of() { grep ",$1,$1," .sandbox/pki/tokens.csv | cut -d, -f1; }
 
-echo "== applying samples for test, prod-sbx and prod (deploy/samples/)"
-kubectl apply --server-side -f "$root/deploy/samples/namespace.yaml" >/dev/null
-kubectl apply --server-side -f "$root/deploy/samples/"
-for md in test prod-sbx prod; do
-  kubectl -n bfd wait "md/$md" --for=jsonpath='{.status.observedGeneration}'=1 --timeout=60s >/dev/null
-done
-kubectl -n bfd wait md/prod --for=jsonpath='{.status.failureMode}'=MigrationFailed --timeout=60s >/dev/null
-echo "== prod-sbx: the operator purges the leftover success message by itself (Auto mode)"
-kubectl -n bfd wait md/prod-sbx --for=condition=Deployable=True --timeout=60s >/dev/null
-kubectl -n bfd get md prod-sbx -o jsonpath='{range .status.history[*]}  {.time} {.action} {.outcome}: {.detail}{"\n"}{end}'
+step "Resetting the six environments (also on a sandbox used before)"
+kubectl apply --server-side -f deploy/samples/namespace.yaml >/dev/null
+if [ -n "$(kubectl -n bfd get md "${envs[@]}" --ignore-not-found -o name)" ]; then
+  kubectl -n bfd delete md "${envs[@]}" --ignore-not-found --wait=true | sed 's/^/   /'
+  # What the operator remembers of these environments (instance lists, log tails, checks; kept up to 10
+  # minutes, by environment name) would describe the runs replayed below with the old runs' evidence.
+  bash hack/sandbox.sh restart-operator | sed 's/^/   /'
+  source .sandbox/env
+fi
+sim reset "${envs[@]}"
 
+step "Playing migrator runs in moto (hack/migrator_sim.py)"
+sim play exit1:sandbox-1 clean:test leftover-success:prod-sbx exit2:prod exit3-monitor:impl in-progress:sandbox-2 \
+  | sed 's/^/   /'
+# sandbox-2's migration goes on applying files while the demo runs (it stops with the demo)
+"$root/.venv/bin/python" hack/migrator_sim.py progress sandbox-2 --seconds 300 --every 20 \
+  > .sandbox/migrator-sim-progress.log 2>&1 &
+progress=$!
+trap 'kill "$progress" 2>/dev/null || true' EXIT
 
-echo; echo "== kubectl get md -n bfd"
-kubectl get md -n bfd
-echo; echo "== kubectl describe md prod -n bfd"
+step "Applying deploy/samples/: one MigratorDeployment per environment"
+kubectl apply --server-side -f deploy/samples/ | sed 's/^/   /'
+
+step "What the operator makes of them"
+await test condition=Deployable=True "Deployable: a clean queue, no instance"
+await prod-sbx condition=Deployable=True "Deployable: the leftover success messages were purged by the operator (Auto mode)"
+await impl jsonpath='{.status.failureMode}'=ValidationFailed "ValidationFailed: exit 3 from the migrator-monitor's message"
+await prod jsonpath='{.status.plannedActions[0].state}'=AwaitingApproval "MigrationFailed: the purge awaits a person's approval"
+await sandbox-2 condition=Reconciling=True "MigrationInProgress: followed every 5 s, left alone"
+kubectl -n bfd get md prod-sbx -o jsonpath='{range .status.history[*]}   prod-sbx history: {.time} {.action} {.outcome}: {.detail}{"\n"}{end}'
+
+step "alice approves prod's plan with the plugin (she is bound to the migrator-approver role)"
+alice=$(token_of alice)
+fingerprint=$(kubectl -n bfd get md prod -o jsonpath='{.status.planFingerprint}')
+echo "   first, signing in someone else's name is refused by the admission policy:"
+echo "   \$ kubectl --token <alice> -n bfd annotate md/prod migrator.bfd.cms.gov/approve=$fingerprint migrator.bfd.cms.gov/approved-by=bob"
+if kubectl --token "$alice" -n bfd annotate md/prod "migrator.bfd.cms.gov/approve=$fingerprint" \
+    migrator.bfd.cms.gov/approved-by=bob --overwrite >/dev/null 2>.sandbox/demo-refused.txt; then
+  echo "demo: the forged approval was accepted; is deploy/approval-policy.yaml installed?" >&2; exit 1
+fi
+sed 's/^/   /' .sandbox/demo-refused.txt
+echo "   \$ kubectl migrator --token <alice> -n bfd approve prod"
+kubectl migrator --token "$alice" -n bfd approve prod | sed 's/^/   /'
+await prod jsonpath='{.status.history[0].outcome}'=Succeeded "the approved purge ran"
+kubectl -n bfd get md prod -o go-template='{{range .status.history}}   prod history: {{.time}} {{.action}} {{.outcome}}, approved by {{.approvedBy}} (plan {{.planFingerprint}}): {{.detail}}{{"\n"}}{{range .evidence}}     evidence kept: {{.}}{{"\n"}}{{end}}{{end}}'
+
+step "sandbox-1 sent no message (exit 1 comes before the queue is known): after a minute of silence the operator reads the log"
+await sandbox-1 jsonpath='{.status.failureMode}'=InvalidAppConfiguration \
+  "InvalidAppConfiguration: from the log, with the runbook's checks in status.diagnostics" 150s
+
+step "kubectl migrator status -n bfd"
+kubectl migrator status -n bfd
+
+step "kubectl describe md sandbox-1 -n bfd   (a failed run)"
+kubectl describe md sandbox-1 -n bfd
+
+step "kubectl describe md prod -n bfd   (the approved purge)"
 kubectl describe md prod -n bfd
 
+kill "$progress" 2>/dev/null || true
+step "Done in $((SECONDS - began)) s. The sandbox stays up; poke at it:"
 cat <<MSG
-
-prod waits for a person (mode Approve; purging a failed run's evidence). As alice, who may approve:
-  source .sandbox/env
-  kubectl --token \$(grep ',alice,' .sandbox/pki/tokens.csv | cut -d, -f1) -n bfd annotate md/prod \\
-    migrator.bfd.cms.gov/approve=\$(kubectl -n bfd get md prod -o jsonpath='{.status.planFingerprint}') \\
-    migrator.bfd.cms.gov/approved-by=alice --overwrite
-  kubectl -n bfd get md prod -o jsonpath='{.status.history}'
-
-The sandbox stays up. Poke at it:
-  source .sandbox/env
-  kubectl get md -A                      # every environment the operator watches
-  kubectl get md test -n bfd -o yaml     # the full status
-  aws sqs list-queues                    # or .venv/bin/python with boto3: moto is at \$AWS_ENDPOINT_URL
-  curl \$MIGRATOR_OPERATOR_URL/q/health/ready
+  source .sandbox/env; export PATH=\$PWD/plugin:\$PATH
+  kubectl migrator status -A                # the table above; also: kubectl get md -A
+  kubectl migrator -n bfd runbook impl      # failure mode, runbook section and numbered next steps
+  kubectl migrator -n bfd suspend test      # and resume test
+  kubectl migrator --token \$(grep ',alice,' .sandbox/pki/tokens.csv | cut -d, -f1) -n bfd approve <name>
+  kubectl -n bfd get md sandbox-1 -o yaml   # the whole status
+  .venv/bin/python hack/migrator_sim.py progress sandbox-2 --seconds 60   # sandbox-2 applies more files
+  .venv/bin/python hack/migrator_sim.py finish sandbox-2                  # ... and exits 0
+  .venv/bin/python hack/migrator_sim.py play leftover-success:test        # any scenario, into any environment
+  aws --endpoint-url \$AWS_ENDPOINT_URL sqs list-queues     # AWS CLI, or boto3 in .venv/bin/python, against moto
+  aws --endpoint-url \$AWS_ENDPOINT_URL logs filter-log-events --log-group-name /bfd/prod/bfd-db-migrator/migrator-log.json \\
+    --query 'events[].message' --output text
   tail -f .sandbox/operator.log
-Stop it with: make sandbox-down
+  (sandbox-2 has gone quiet with the demo: 15 minutes after its last message the operator calls it stalled.)
+Stop it all with: make sandbox-down
 MSG

@@ -3,6 +3,7 @@
 #   hack/sandbox.sh up     start what is not running yet, install crds/ and deploy/ (but its Deployment), write .sandbox/env
 #   hack/sandbox.sh down   stop all of it and forget its state
 #   hack/sandbox.sh status say what runs
+#   hack/sandbox.sh restart-operator   a fresh operator (what it remembered is gone), same cluster and moto
 # The operator runs as the migrator-operator ServiceAccount with leader election on, so deploy/rbac.yaml and
 # deploy/leader-election-rbac.yaml are exercised for real.
 set -euo pipefail
@@ -134,8 +135,13 @@ install() {
 }
 
 start_operator() {
-  alive operator && return 0
   local jar="$root/target/quarkus-app/quarkus-run.jar"
+  if alive operator; then
+    # an operator started from an older build is replaced, so the sandbox runs what was just built
+    [ "$jar" -nt "$dir/operator.pid" ] || return 0
+    say "the operator was rebuilt since it started: restarting it"
+    stop_one operator
+  fi
   [ -f "$jar" ] || { say "no $jar: run 'make build' first"; return 1; }
   local k=("$kubectl" --kubeconfig "$dir/kubeconfig")
   # The operator gets the ServiceAccount's token, not the admin's: what deploy/rbac.yaml grants is all it has.
@@ -188,9 +194,19 @@ status() {
   done
 }
 
+# The operator keeps what it observed in memory (instance lists, log tails, checks) keyed by environment; a demo
+# that replays environments from scratch starts it afresh.
+restart_operator() {
+  alive operator || { say "operator not running: use up"; exit 1; }
+  stop_one operator
+  start_operator
+  write_env
+}
+
 case "${1:-}" in
   up) up ;;
+  restart-operator) restart_operator ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|restart-operator" >&2; exit 2 ;;
 esac

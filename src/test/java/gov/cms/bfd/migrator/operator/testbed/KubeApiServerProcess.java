@@ -121,6 +121,11 @@ final class KubeApiServerProcess {
     }
   }
 
+  /** kubectl of the same version, wrapped so that it dies with the process that started it. */
+  Path kubectl() {
+    return workDir.resolve("k8s").resolve(VERSION + "-linux-amd64").resolve("kubectl");
+  }
+
   Config clientConfig() {
     return Config.fromKubeconfig(kubeconfigYaml);
   }

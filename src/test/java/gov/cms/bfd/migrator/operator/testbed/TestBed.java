@@ -104,6 +104,11 @@ public final class TestBed {
     return kube.kubeconfigFile();
   }
 
+  /** kubectl v1.34.4 for this API server's kubeconfig ({@link #kubeconfigFile()}), as a person would run it. */
+  public Path kubectl() {
+    return kube.kubectl();
+  }
+
   /** A new client as the cluster admin (system:masters); close it after use. */
   public KubernetesClient client() {
     return new KubernetesClientBuilder().withConfig(kubeConfig()).build();

@@ -1,0 +1,383 @@
+package gov.cms.bfd.migrator.operator.plugin;
+
+import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.monitorMessage;
+import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.nativeMessage;
+import static gov.cms.bfd.migrator.operator.testbed.ConditionAssert.has;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.api.ActionState;
+import gov.cms.bfd.migrator.operator.api.ConditionTypes;
+import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
+import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
+import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.testbed.MotoReset;
+import gov.cms.bfd.migrator.operator.testbed.Scenario;
+import gov.cms.bfd.migrator.operator.testbed.TestBed;
+import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * plugin/kubectl-migrator run as a person runs it (a process, with kubectl and the test bed's kubeconfig) against
+ * the real API server, with the operator running and the approval policy and approver role installed.
+ */
+@QuarkusTest
+@WithTestResource(TestBedResource.class)
+@ExtendWith(MotoReset.class)
+class KubectlPluginIT {
+
+  private static final String NAMESPACE = "plugin";
+  private static final Duration WAIT = Duration.ofSeconds(40);
+  private static final String APPROVE = MigratorDeployment.APPROVE_ANNOTATION;
+  private static final String APPROVED_BY = MigratorDeployment.APPROVED_BY_ANNOTATION;
+  private static List<HasMetadata> installed;
+
+  @Inject
+  KubernetesClient client;
+
+  private final List<Scenario> scenarios = new ArrayList<>();
+  private String testName;
+
+  /** What a real install has: the admission policy, the approver role, alice bound to it in this namespace. */
+  @BeforeAll
+  static void installApprovalPolicyAndApprover() {
+    var bed = TestBed.get();
+    installed = new ArrayList<>(bed.apply("deploy/approval-policy.yaml"));
+    installed.addAll(bed.apply("deploy/approver-rbac.yaml"));
+    try (var admin = bed.client(); var alice = bed.as("alice")) {
+      admin.namespaces().resource(new NamespaceBuilder()
+          .withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
+      bed.bind(NAMESPACE, "migrator-approver", "alice");
+      await("the approval policy denies a forged approval").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100)).until(() -> forgedApprovalIsDenied(admin));
+      await("alice's RoleBinding is in effect").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> alice.resources(MigratorDeployment.class).inNamespace(NAMESPACE).list() != null);
+    }
+  }
+
+  @AfterAll
+  static void removeApprovalPolicy() {
+    if (installed == null) {
+      return; // nothing was installed: the application or the test bed did not start
+    }
+    try (var admin = TestBed.get().client()) {
+      admin.resourceList(installed.stream().filter(r -> !(r instanceof ClusterRole)).toList()).delete();
+      // later test classes share this API server and must not meet the policy while its removal propagates
+      await("the approval policy no longer judges requests").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100)).until(() -> !forgedApprovalIsDenied(admin));
+      admin.resourceList(installed.stream().filter(r -> r instanceof ClusterRole).toList()).delete();
+    }
+  }
+
+  @BeforeEach
+  void name(TestInfo test) {
+    testName = test.getDisplayName();
+  }
+
+  @AfterEach
+  void tearDown() {
+    scenarios.forEach(Scenario::close);
+  }
+
+  @Test
+  void statusIsATableOfEveryEnvironmentInTheNamespaceOrInAll() {
+    var clean = clean("c");
+    var failed = failedAwaitingApproval("f");
+    var running = running("r");
+
+    var result = plugin("-n", NAMESPACE, "status");
+
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(result.lines().get(0).split(" {2,}")).containsExactly("NAMESPACE", "NAME", "ENVIRONMENT", "DEPLOYABLE",
+        "FAILURE MODE", "PLANNED ACTIONS", "LAST ACTION");
+    assertThat(row(result, clean.env())).containsExactly(NAMESPACE, clean.env(), clean.env(), "True", "None", "-", "-");
+    assertThat(row(result, failed.env())).containsExactly(NAMESPACE, failed.env(), failed.env(),
+        "False (QueueHasMessages)", "MigrationFailed", "PurgeQueue: AwaitingApproval", "-");
+    assertThat(row(result, running.env())).containsExactly(NAMESPACE, running.env(), running.env(),
+        "False (QueueHasMessages)", "None (MigrationInProgress)", "-", "-");
+
+    var everywhere = plugin("status", "-A");
+    assertThat(everywhere.exit()).as(everywhere.toString()).isZero();
+    assertThat(row(everywhere, clean.env())).startsWith(NAMESPACE, clean.env());
+    assertThat(row(everywhere, failed.env())).startsWith(NAMESPACE, failed.env());
+
+    var empty = plugin("-n", "default", "status");
+    assertThat(empty.exit()).isZero();
+    assertThat(empty.out()).isEqualTo("No MigratorDeployments in namespace default.\n");
+  }
+
+  @Test
+  void anApproverApprovesWithThePluginAndTheActionRunsInTheirName() {
+    var failed = failedAwaitingApproval("f");
+    String fingerprint = failed.get().getStatus().planFingerprint;
+
+    var result = plugin("--as", "alice", "--namespace=" + NAMESPACE, "approve", failed.env());
+
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("Approved plan " + fingerprint + " of md/" + failed.env() + " in namespace "
+        + NAMESPACE + " as alice").contains("PurgeQueue: AwaitingApproval");
+    var md = failed.awaitStatus(WAIT, m -> m.getStatus().history != null
+        && m.getStatus().history.get(0).outcome == ActionOutcome.Succeeded);
+    assertThat(md.getMetadata().getAnnotations()).containsEntry(APPROVE, fingerprint).containsEntry(APPROVED_BY, "alice");
+    var entry = md.getStatus().history.get(0);
+    assertThat(entry.approvedBy).isEqualTo("alice");
+    assertThat(entry.planFingerprint).isEqualTo(fingerprint);
+    assertThat(failed.sim().peekBodies()).isEmpty();
+    assertThat(row(plugin("-n", NAMESPACE, "status"), failed.env()).get(6))
+        .startsWith("PurgeQueue Succeeded (approved by alice) ").endsWith("Z");
+  }
+
+  @Test
+  void approveWithNothingAwaitingApprovalChangesNothingAndFails() {
+    var clean = clean("c");
+
+    var result = plugin("--as", "alice", "-n", NAMESPACE, "approve", clean.env());
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err()).contains("md/" + clean.env() + " has no plan awaiting approval; nothing was changed.")
+        .contains("Planned actions now: none.");
+    assertThat(clean.get().getMetadata().getAnnotations()).doesNotContainKeys(APPROVE, APPROVED_BY);
+  }
+
+  @Test
+  void approveWhileTheOnlyActionIsBlockedSaysWhyAndFails() {
+    var failed = failedAwaitingApproval("f");
+    failed.sim().launchInstance(); // a running instance whose service nobody has seen stopped blocks the purge
+    failed.awaitStatus(WAIT, m -> m.getStatus().plannedActions != null
+        && m.getStatus().plannedActions.stream().noneMatch(a -> a.state == ActionState.AwaitingApproval));
+
+    var result = plugin("--as", "alice", "-n", NAMESPACE, "approve", failed.env());
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err()).contains("has no plan awaiting approval").contains("PurgeQueue: Blocked (instance i-");
+    assertThat(failed.get().getMetadata().getAnnotations()).doesNotContainKeys(APPROVE, APPROVED_BY);
+  }
+
+  @Test
+  void someoneWhoMayNotApproveGetsTheApiServersAnswer() {
+    var failed = failedAwaitingApproval("f");
+
+    var result = plugin("--as", "bob", "-n", NAMESPACE, "approve", failed.env());
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err()).contains("User \"bob\" cannot get resource \"migratordeployments\"")
+        .contains("kubectl migrator: cannot read MigratorDeployment " + failed.env() + " in namespace " + NAMESPACE);
+    assertThat(failed.get().getMetadata().getAnnotations()).doesNotContainKeys(APPROVE, APPROVED_BY);
+  }
+
+  @Test
+  void suspendAndResumeSetTheSpecAndTheStatusFollows() {
+    var failed = failedAwaitingApproval("f");
+
+    var suspended = plugin("-n", NAMESPACE, "suspend", failed.env());
+
+    assertThat(suspended.exit()).as(suspended.toString()).isZero();
+    assertThat(suspended.out()).contains("md/" + failed.env() + " suspended");
+    assertThat(failed.get().getSpec().suspend).isTrue();
+    failed.awaitStatus(WAIT, m -> has(m, ConditionTypes.READY, "False", Reasons.SUSPENDED));
+    assertThat(row(plugin("-n", NAMESPACE, "status"), failed.env()).subList(3, 6))
+        .containsExactly("Unknown (Suspended)", "-", "-");
+
+    var resumed = plugin("-n", NAMESPACE, "resume", failed.env());
+
+    assertThat(resumed.exit()).as(resumed.toString()).isZero();
+    assertThat(resumed.out()).contains("md/" + failed.env() + " resumed");
+    assertThat(failed.get().getSpec().suspend).isFalse();
+    failed.awaitStatus(WAIT, m -> has(m, ConditionTypes.READY, "False", "MigrationFailed"));
+    assertThat(row(plugin("-n", NAMESPACE, "status"), failed.env()).subList(3, 6))
+        .containsExactly("False (QueueHasMessages)", "MigrationFailed", "PurgeQueue: AwaitingApproval");
+  }
+
+  @Test
+  void runbookPrintsTheSectionAndTheNumberedNextSteps() {
+    var failed = failedAwaitingApproval("f");
+    var runbook = failed.get().getStatus().runbook;
+
+    var result = plugin("-n", NAMESPACE, "runbook", failed.env());
+
+    assertThat(result.exit()).as(result.toString()).isZero();
+    List<String> expected = new ArrayList<>(List.of("Failure mode: MigrationFailed", "Runbook section: " + runbook.section,
+        "URL: " + runbook.url, "Next steps:"));
+    for (int i = 0; i < runbook.nextSteps.size(); i++) {
+      expected.add("  " + (i + 1) + ". " + runbook.nextSteps.get(i));
+    }
+    assertThat(runbook.section).isEqualTo("Migration Failed (2)");
+    assertThat(runbook.nextSteps).hasSizeGreaterThan(1);
+    assertThat(result.lines()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void badInvocationsFailWithAClearMessage() {
+    var unknown = plugin("-n", NAMESPACE, "frobnicate");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown command 'frobnicate' (commands: status, approve, suspend, resume, runbook, help)");
+
+    var noName = plugin("-n", NAMESPACE, "approve");
+    assertThat(noName.exit()).isEqualTo(2);
+    assertThat(noName.err()).contains("approve needs the name of a MigratorDeployment");
+
+    var missing = plugin("-n", NAMESPACE, "runbook", "no-such-environment");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("\"no-such-environment\" not found")
+        .contains("cannot read MigratorDeployment no-such-environment in namespace " + NAMESPACE);
+
+    var missingSuspend = plugin("-n", NAMESPACE, "suspend", "no-such-environment");
+    assertThat(missingSuspend.exit()).isEqualTo(1);
+    assertThat(missingSuspend.err()).contains("not found");
+
+    var flag = plugin("--frob", "status");
+    assertThat(flag.exit()).isEqualTo(2);
+    assertThat(flag.err()).contains("unknown flag --frob");
+
+    var help = plugin("help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).contains("Usage: kubectl migrator [kubectl flags] <command> [name]")
+        .contains("approve <name>").contains("runbook <name>");
+  }
+
+  // ---- environments -------------------------------------------------------------------------------------
+
+  private Scenario scenario(String prefix) {
+    var scenario = new Scenario(client, NAMESPACE, prefix, testName);
+    scenarios.add(scenario);
+    return scenario;
+  }
+
+  /** An empty queue, no instance: deployable. */
+  private Scenario clean(String prefix) {
+    var scenario = scenario(prefix);
+    scenario.sim().createQueue();
+    scenario.create(scenario.spec());
+    scenario.awaitStatus(WAIT, m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+    return scenario;
+  }
+
+  /** A migrator that has just started on its instance: followed, left alone. */
+  private Scenario running(String prefix) {
+    var scenario = scenario(prefix);
+    scenario.sim().createQueue();
+    scenario.sim().launchInstance();
+    scenario.sim().send(nativeMessage(7001, 1, "Started"));
+    scenario.create(scenario.spec());
+    scenario.awaitStatus(WAIT, m -> has(m, ConditionTypes.RECONCILING, "True", Reasons.MIGRATION_IN_PROGRESS));
+    return scenario;
+  }
+
+  /** The monitor's exit-2 message left in the queue: the purge waits for a person (afterFailure: Approve). */
+  private Scenario failedAwaitingApproval(String prefix) {
+    var scenario = scenario(prefix);
+    scenario.sim().createQueue();
+    scenario.sim().send(monitorMessage("4242", "exited", "2", "10020"));
+    scenario.create(scenario.spec());
+    scenario.awaitStatus(WAIT, m -> m.getStatus() != null && m.getStatus().plannedActions != null
+        && m.getStatus().plannedActions.get(0).state == ActionState.AwaitingApproval);
+    return scenario;
+  }
+
+  // ---- running the plugin -------------------------------------------------------------------------------
+
+  record Result(int exit, String out, String err) {
+    List<String> lines() {
+      return out.lines().toList();
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
+    }
+  }
+
+  /** The status table's row for a name, as cells (the table pads with at least three spaces; cells hold at most one). */
+  private static List<String> row(Result result, String name) {
+    return result.lines().stream().map(l -> Arrays.asList(l.split(" {2,}"))).filter(cells -> cells.size() > 1
+        && cells.get(1).equals(name)).findFirst().orElseThrow(() -> new AssertionError("no row for " + name + " in\n" + result));
+  }
+
+  /** plugin/kubectl-migrator with the test bed's kubeconfig and kubectl; nothing from the user's environment. */
+  private static Result plugin(String... args) {
+    var bed = TestBed.get();
+    List<String> command = new ArrayList<>(List.of(bed.projectRoot().resolve("plugin/kubectl-migrator").toString(),
+        "--kubeconfig", bed.kubeconfigFile().toString()));
+    command.addAll(List.of(args));
+    var builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(k -> k.startsWith("KUBE"));
+    builder.environment().put("KUBECTL", bed.kubectl().toString());
+    builder.environment().put("HOME", bed.kubeconfigFile().getParent().toString()); // no ~/.kube of the user
+    Process process = null;
+    try {
+      process = builder.start();
+      process.getOutputStream().close();
+      var out = read(process.getInputStream());
+      var err = read(process.getErrorStream());
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError("kubectl-migrator " + String.join(" ", args) + " did not end within 60 s");
+      }
+      return new Result(process.exitValue(), out.join(), err.join());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      if (process != null) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  private static CompletableFuture<String> read(InputStream stream) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (stream) {
+        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Whether the admin's dry-run create of an approval in another's name is refused by the policy. */
+  private static boolean forgedApprovalIsDenied(KubernetesClient admin) {
+    var probe = new MigratorDeployment();
+    probe.setMetadata(new ObjectMetaBuilder().withName("policy-probe")
+        .withNamespace(NAMESPACE).withAnnotations(Map.of(APPROVE, "0", APPROVED_BY, "nobody")).build());
+    probe.setSpec(new MigratorDeploymentSpec());
+    probe.getSpec().environment = "policy-probe";
+    try {
+      admin.resource(probe).dryRun().create();
+      return false;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 422 && e.getStatus().getMessage().contains(APPROVED_BY)) {
+        return true;
+      }
+      throw e;
+    }
+  }
+}
