@@ -80,6 +80,16 @@ class HelmChartIT {
         .isEqualTo(Files.readString(root.resolve("crds").resolve(file)));
   }
 
+  /** The image `make image` builds (migrator-operator:<pom version>) is the one the chart runs by default. */
+  @Test
+  void chartAppVersionIsTheOperatorsVersion() throws IOException {
+    String pomVersion = Files.readAllLines(root.resolve("pom.xml")).stream()
+        .filter(l -> l.matches("^  <version>.*</version>$")).findFirst().orElseThrow()
+        .replaceAll("^  <version>(.*)</version>$", "$1");
+
+    assertThat(appVersion()).as("appVersion in helm/Chart.yaml, the version in pom.xml").isEqualTo(pomVersion);
+  }
+
   @Test
   void defaultRenderingIsAcceptedByTheApiServer() {
     var objects = load(render(RELEASE, RELEASE_NAMESPACE, "--include-crds"));
@@ -193,12 +203,12 @@ class HelmChartIT {
   @Test
   void leaseNameAndReplicasAndExtraEnvComeFromValues() {
     var deployment = (Deployment) only(load(render(RELEASE, RELEASE_NAMESPACE, "--set", "replicas=3", "--set",
-        "leaderElection.leaseName=fleet-a", "--set", "extraEnv[0].name=JAVA_OPTS_APPEND",
-        "--set", "extraEnv[0].value=-Xmx300m")), "Deployment", RELEASE);
+        "leaderElection.leaseName=fleet-a", "--set", "extraEnv[0].name=JAVA_MAX_MEM_RATIO",
+        "--set", "extraEnv[0].value=75")), "Deployment", RELEASE);
 
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
     assertThat(env(deployment)).containsEntry("LEADER_ELECTION_LEASE_NAME", "fleet-a")
-        .containsEntry("JAVA_OPTS_APPEND", "-Xmx300m");
+        .containsEntry("JAVA_MAX_MEM_RATIO", "75");
   }
 
   @Test
