@@ -8,15 +8,18 @@ VERSION ?= $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml | head
 IMAGE ?= migrator-operator:$(VERSION)
 CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
 
-.PHONY: all test test-deps kube-binaries venv build crds docs image container-engine sandbox sandbox-down sandbox-status demo clean
+.PHONY: all test test-deps kube-binaries helm venv build crds docs image container-engine sandbox sandbox-down sandbox-status demo clean
 
 all: test
 
-## test-deps: Kubernetes binaries built from Go modules (~/.kubeapitest) and moto in .venv; skipped when present
-test-deps: kube-binaries venv
+## test-deps: Kubernetes binaries and helm built from Go modules (~/.kubeapitest) and moto in .venv; skipped when present
+test-deps: kube-binaries helm venv
 
 kube-binaries:
 	@bash hack/build-kube-binaries.sh
+
+helm:
+	@bash hack/build-helm.sh
 
 venv: $(VENV)/.installed
 
@@ -40,9 +43,10 @@ $(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
 	$(MVN) -DskipTests package
 	@touch $@
 
-## crds: refresh crds/ from the Java types (a test fails while crds/ is stale)
+## crds: refresh crds/ and the chart's copy from the Java types (tests fail while either is stale)
 crds: build
 	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml crds/
+	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml helm/crds/
 
 ## docs: refresh docs/configuration.md from crds/ (after `make crds`; a test fails while it is stale)
 docs:

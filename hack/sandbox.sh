@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The local sandbox: a real etcd + kube-apiserver, moto, and the operator, all on 127.0.0.1, in the background.
-#   hack/sandbox.sh up     start what is not running yet, install crds/ and deploy/, write .sandbox/env
+#   hack/sandbox.sh up     start what is not running yet, install crds/ and deploy/ (but its Deployment), write .sandbox/env
 #   hack/sandbox.sh down   stop all of it and forget its state
 #   hack/sandbox.sh status say what runs
 #   hack/sandbox.sh restart-operator   a fresh operator (what it remembered is gone), same cluster and moto
-# The operator runs as the migrator-operator ServiceAccount, so deploy/rbac.yaml is exercised for real.
+# The operator runs as the migrator-operator ServiceAccount with leader election on, so deploy/rbac.yaml and
+# deploy/leader-election-rbac.yaml are exercised for real.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -125,11 +126,12 @@ install() {
   local k=("$kubectl" --kubeconfig "$dir/kubeconfig")
   "${k[@]}" apply --server-side -f "$root/crds/" >/dev/null
   "${k[@]}" wait --for condition=Established crd/migratordeployments.migrator.bfd.cms.gov --timeout 60s >/dev/null
-  "${k[@]}" apply --server-side -k "$root/deploy/" >/dev/null
+  # deploy/ without its Deployment (hack/sandbox/kustomization.yaml): the operator runs here as a local process
+  "${k[@]}" apply --server-side -k "$root/hack/sandbox/" >/dev/null
   # alice may approve (deploy/approver-rbac.yaml); bob may not.
   "${k[@]}" create clusterrolebinding sandbox-alice-approver --clusterrole migrator-approver --user alice \
     --dry-run=client -o yaml | "${k[@]}" apply --server-side -f - >/dev/null
-  say "installed crds/ and deploy/ (alice is bound to migrator-approver)"
+  say "installed crds/ and deploy/ but its Deployment (alice is bound to migrator-approver)"
 }
 
 start_operator() {
@@ -147,8 +149,11 @@ start_operator() {
     "$("${k[@]}" -n migrator-operator create token migrator-operator --duration 24h)"
   local port; port=$(free_port)
   echo "$port" > "$dir/operator.port"
+  # Leader election on, as deploy/deployment.yaml runs it: the Lease migrator-operator/migrator-operator, under
+  # deploy/leader-election-rbac.yaml; a restarted sandbox operator has the same identity and takes it back at once.
   KUBECONFIG="$dir/operator.kubeconfig" AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$dir/moto.port")" \
     AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
+    LEADER_ELECTION_ENABLED=true LEADER_ELECTION_NAMESPACE=migrator-operator POD_NAME=sandbox-operator \
     QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
     nohup java -jar "$jar" > "$dir/operator.log" 2>&1 &
   echo $! > "$dir/operator.pid"

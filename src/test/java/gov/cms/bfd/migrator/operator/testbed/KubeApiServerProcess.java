@@ -36,16 +36,9 @@ final class KubeApiServerProcess {
 
   /** Starts both; call from a thread that lives as long as the JVM (the parent-death signal follows it). */
   static KubeApiServerProcess start() {
-    // Where hack/build-kube-binaries.sh puts them: $KUBE_API_TEST_DIR, else $HOME/.kubeapitest.
-    String userHome = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
-    Path home = Path.of(System.getenv().getOrDefault("KUBE_API_TEST_DIR",
-        Path.of(userHome, ".kubeapitest").toString()));
-    Path binaries = home.resolve("k8s").resolve(VERSION + "-linux-amd64");
+    Path binaries = binariesDir();
     for (String binary : BINARIES) {
-      if (!Files.isExecutable(binaries.resolve(binary))) {
-        throw new IllegalStateException("No " + binary + " in " + binaries
-            + ": run `make test-deps` to build Kubernetes v" + VERSION + " from the Go module proxy.");
-      }
+      requireTool(binary);
     }
     Path workDir = guardedBinaries(binaries);
     var server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -54,9 +47,61 @@ final class KubeApiServerProcess {
         .withOfflineMode(true)
         .withUpdateKubeConfig(false)
         .withStartupTimeout(120_000)
+        .withApiServerFlags(auditFlags(workDir))
         .build());
     server.start();
     return new KubeApiServerProcess(server, workDir);
+  }
+
+  /** Where hack/build-kube-binaries.sh and hack/build-helm.sh put them: $KUBE_API_TEST_DIR, else $HOME/.kubeapitest. */
+  static Path binariesDir() {
+    String userHome = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
+    Path home = Path.of(System.getenv().getOrDefault("KUBE_API_TEST_DIR",
+        Path.of(userHome, ".kubeapitest").toString()));
+    return home.resolve("k8s").resolve(VERSION + "-linux-amd64");
+  }
+
+  /** One of the binaries {@code make test-deps} builds (kube-apiserver, etcd, kubectl, helm). */
+  static Path requireTool(String name) {
+    Path tool = binariesDir().resolve(name);
+    if (!Files.isExecutable(tool)) {
+      throw new IllegalStateException("No " + name + " in " + binariesDir()
+          + ": run `make test-deps` to build it (Kubernetes v" + VERSION + ", helm) from the Go module proxy.");
+    }
+    return tool;
+  }
+
+  /**
+   * Every request made by a ServiceAccount, at level Metadata (who, verb, resource, namespace, response code and the
+   * authorizer's decision), as JSON lines; nothing of anyone else's. The tests run nothing else as a ServiceAccount,
+   * so the log stays small; what RBAC a ServiceAccount really used is read from it (ChartRbacProcessIT).
+   */
+  private static List<String> auditFlags(Path workDir) {
+    Path policy = workDir.resolve("audit-policy.yaml");
+    try {
+      Files.writeString(policy, """
+          apiVersion: audit.k8s.io/v1
+          kind: Policy
+          omitStages: ["RequestReceived"]
+          rules:
+            - level: Metadata
+              userGroups: ["system:serviceaccounts"]
+            - level: None
+          """);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + policy + ": " + e.getMessage(), e);
+    }
+    return List.of("--audit-policy-file", policy.toString(), "--audit-log-path", auditLog(workDir).toString(),
+        "--audit-log-format", "json", "--audit-log-mode", "blocking");
+  }
+
+  private static Path auditLog(Path workDir) {
+    return workDir.resolve("audit.log");
+  }
+
+  /** The API server's audit log: JSON lines, one per request stage of a ServiceAccount. */
+  Path auditLog() {
+    return auditLog(workDir);
   }
 
   String kubeconfigYaml() {

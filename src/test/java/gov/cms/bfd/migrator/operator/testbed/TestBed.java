@@ -146,6 +146,16 @@ public final class TestBed {
     }
   }
 
+  /** The API server's audit log of every request a ServiceAccount made (JSON lines, level Metadata). */
+  public Path auditLog() {
+    return kube.auditLog();
+  }
+
+  /** A CLI that {@code make test-deps} builds beside the API server: kubectl, helm. */
+  public static Path tool(String name) {
+    return KubeApiServerProcess.requireTool(name);
+  }
+
   public MotoServer moto() {
     return moto;
   }

@@ -1,0 +1,66 @@
+{{/* The release's full name: the release name when it already says migrator-operator, else <release>-migrator-operator. */}}
+{{- define "migrator-operator.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Labels that select the operator's pods. */}}
+{{- define "migrator-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Labels on every object. */}}
+{{- define "migrator-operator.labels" -}}
+{{ include "migrator-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{- define "migrator-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "migrator-operator.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "migrator-operator.leaseName" -}}
+{{- default (include "migrator-operator.fullname" .) .Values.leaderElection.leaseName -}}
+{{- end -}}
+
+{{/* The subject every binding of the operator's roles names. */}}
+{{- define "migrator-operator.subject" -}}
+- kind: ServiceAccount
+  name: {{ include "migrator-operator.serviceAccountName" . }}
+  namespace: {{ .Release.Namespace }}
+{{- end -}}
+
+{{/*
+What the operator does with MigratorDeployments and Events, wherever it watches: its informers list and watch
+MigratorDeployments, it writes their status (server-side apply, a patch) and records Events (core/v1, create).
+ChartRbacProcessIT fails on a grant the operator does not use, and on a request it is denied.
+*/}}
+{{- define "migrator-operator.watchRules" -}}
+- apiGroups: ["migrator.bfd.cms.gov"]
+  resources: ["migratordeployments"]
+  verbs: ["list", "watch"]
+- apiGroups: ["migrator.bfd.cms.gov"]
+  resources: ["migratordeployments/status"]
+  verbs: ["patch"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end -}}
+
+{{/* The start-up check that its CRD is installed: cluster-wide, whatever the operator watches, and only that CRD. */}}
+{{- define "migrator-operator.crdRules" -}}
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  resourceNames: ["migratordeployments.migrator.bfd.cms.gov"]
+  verbs: ["get"]
+{{- end -}}

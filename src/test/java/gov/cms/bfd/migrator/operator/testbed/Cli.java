@@ -1,0 +1,77 @@
+package gov.cms.bfd.migrator.operator.testbed;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs helm or kubectl (built by {@code make test-deps}) in the project directory and keeps what they said. */
+public final class Cli {
+
+  /** What a command said, and how it ended. */
+  public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+
+    /** stdout, or an error naming the command and its stderr. */
+    public String ok() {
+      if (exitCode != 0) {
+        throw new AssertionError(String.join(" ", command) + " exited " + exitCode + ":\n" + stderr + stdout);
+      }
+      return stdout;
+    }
+  }
+
+  private Cli() {}
+
+  public static Result helm(Path projectRoot, String... args) {
+    return run(projectRoot, "helm", args);
+  }
+
+  public static Result kubectl(Path projectRoot, String... args) {
+    return run(projectRoot, "kubectl", args);
+  }
+
+  private static Result run(Path projectRoot, String tool, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(TestBed.tool(tool).toString());
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile(tool + "-", ".out");
+      Path err = Files.createTempFile(tool + "-", ".err");
+      Path home = Files.createTempDirectory(tool + "-home-");
+      try {
+        var builder = new ProcessBuilder(command).directory(projectRoot.toFile())
+            .redirectOutput(out.toFile()).redirectError(err.toFile());
+        // helm keeps caches and repositories under $HOME; a private one keeps the user's out of the test
+        builder.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
+        builder.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
+        builder.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
+        // nothing here talks to a cluster unless told so
+        builder.environment().remove("KUBECONFIG");
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new AssertionError(String.join(" ", command) + " did not end within 60 s");
+        }
+        return new Result(command, process.exitValue(), Files.readString(out), Files.readString(err));
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+        deleteTree(home);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + command + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted running " + command, e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
