@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.PurgeQueueInProgressException;
 
-/** {@link RemediationPort} on SQS, SSM Run Command and EC2: the only calls that change anything. */
+/**
+ * {@link RemediationPort} on SQS, SSM Run Command and EC2: the only calls that change anything, each made
+ * once (no SDK retry).
+ */
 @ApplicationScoped
 public class RemediationAdapter implements RemediationPort {
 
@@ -23,7 +26,7 @@ public class RemediationAdapter implements RemediationPort {
   public void purgeQueue(AwsTarget target, String queueUrl) {
     call("sqs", "PurgeQueue", () -> {
       try {
-        return clients.sqs(target).purgeQueue(b -> b.queueUrl(queueUrl));
+        return clients.sqsOnce(target).purgeQueue(b -> b.queueUrl(queueUrl));
       } catch (PurgeQueueInProgressException e) {
         throw new PurgeInProgressException(queueUrl);
       }
@@ -33,7 +36,7 @@ public class RemediationAdapter implements RemediationPort {
   @Override
   public String stopService(AwsTarget target, String instanceId, String unit) {
     String script = "systemctl stop '" + unit + "'; systemctl show '" + unit + "' -p ActiveState -p ExecMainStatus -p ExecMainCode";
-    return call("ssm", "SendCommand", () -> clients.ssm(target).sendCommand(b -> b
+    return call("ssm", "SendCommand", () -> clients.ssmOnce(target).sendCommand(b -> b
         .documentName(SsmCommandAdapter.DOCUMENT)
         .instanceIds(instanceId)
         .comment("bfd-migrator-operator: stop the migrator service (runbook: make sure no migration runs)")
@@ -44,6 +47,6 @@ public class RemediationAdapter implements RemediationPort {
 
   @Override
   public void terminateInstance(AwsTarget target, String instanceId) {
-    call("ec2", "TerminateInstances", () -> clients.ec2(target).terminateInstances(b -> b.instanceIds(instanceId)));
+    call("ec2", "TerminateInstances", () -> clients.ec2Once(target).terminateInstances(b -> b.instanceIds(instanceId)));
   }
 }
