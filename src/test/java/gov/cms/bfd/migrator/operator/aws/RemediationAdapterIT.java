@@ -3,6 +3,7 @@ package gov.cms.bfd.migrator.operator.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gov.cms.bfd.migrator.operator.act.RemediationPort.UnansweredException;
 import gov.cms.bfd.migrator.operator.observe.AwsCallException;
 import gov.cms.bfd.migrator.operator.observe.AwsTarget;
 import gov.cms.bfd.migrator.operator.testbed.FaultProxy;
@@ -22,7 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The calls that change something reach AWS once, whatever happens to their answer: no SDK retry after a
  * time-out, a reset connection or a 5xx (AWS may have acted), and no silent re-send of the POST by the HTTP
- * client. Only throttling, which AWS refuses before acting, is retried. A proxy in front of moto injects the
+ * client. Only throttling, which AWS refuses before acting, is retried. A call that got no answer says so
+ * ({@link UnansweredException}): the operator then verifies it by observing instead of calling it Failed. A proxy in front of moto injects the
  * faults and counts what reached moto.
  */
 @ExtendWith(MotoReset.class)
@@ -53,7 +55,8 @@ class RemediationAdapterIT {
   void aPurgeWhoseAnswerIsLostReachesAwsOnce(Fault fault) {
     proxy.start(fault);
 
-    assertThatThrownBy(() -> adapter.purgeQueue(TARGET, queueUrl)).isInstanceOf(AwsCallException.class);
+    assertThatThrownBy(() -> adapter.purgeQueue(TARGET, queueUrl)).as("AWS may have acted")
+        .isInstanceOf(UnansweredException.class);
 
     assertThat(proxy.destructive()).as("PurgeQueue calls that reached moto").hasSize(1);
   }
@@ -65,9 +68,9 @@ class RemediationAdapterIT {
         .instances().get(0).instanceId();
     proxy.start(fault);
 
-    assertThatThrownBy(() -> adapter.terminateInstance(TARGET, instance)).isInstanceOf(AwsCallException.class);
+    assertThatThrownBy(() -> adapter.terminateInstance(TARGET, instance)).isInstanceOf(UnansweredException.class);
     assertThatThrownBy(() -> adapter.stopService(TARGET, instance, "bfd-db-migrator.service"))
-        .isInstanceOf(AwsCallException.class);
+        .isInstanceOf(UnansweredException.class);
 
     assertThat(proxy.destructive()).extracting(FaultProxy.Forwarded::operation)
         .containsExactly("TerminateInstances", "SendCommand");
@@ -78,7 +81,8 @@ class RemediationAdapterIT {
   void aPurgeAnsweredWithAServerErrorIsNotRetried(Fault fault) {
     proxy.start(fault);
 
-    assertThatThrownBy(() -> adapter.purgeQueue(TARGET, queueUrl)).isInstanceOf(AwsCallException.class);
+    assertThatThrownBy(() -> adapter.purgeQueue(TARGET, queueUrl)).as("an answer, though an error")
+        .isInstanceOf(AwsCallException.class).isNotInstanceOf(UnansweredException.class);
 
     assertThat(proxy.faulted()).containsEntry("PurgeQueue", 1);
   }
@@ -88,7 +92,7 @@ class RemediationAdapterIT {
     proxy.start(Fault.THROTTLING);
 
     assertThatThrownBy(() -> adapter.purgeQueue(TARGET, queueUrl)).isInstanceOf(AwsCallException.class)
-        .hasMessageContaining("ThrottlingException");
+        .isNotInstanceOf(UnansweredException.class).hasMessageContaining("ThrottlingException");
 
     assertThat(proxy.faulted()).containsEntry("PurgeQueue", 3);
     assertThat(proxy.destructive()).isEmpty();
