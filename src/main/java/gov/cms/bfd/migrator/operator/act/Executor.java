@@ -85,8 +85,10 @@ public class Executor {
       case TerminateInstance -> Verification.termination(pending, seen, now);
       case StopService -> {
         if (pending.reference().isEmpty()) {
-          yield pending.with(ActionOutcome.Inconclusive, "the intent was recorded but no SSM command was sent "
-              + "(the operator stopped in between); nothing proves the service stopped");
+          // The operator stopped before the call or before its answer: SSM may well have the command.
+          yield pending.with(ActionOutcome.Inconclusive, "the intent was recorded but no SSM command id was (the operator "
+              + "stopped before or during the call), so whether the command was sent is unknown; nothing proves the "
+              + "service stopped");
         }
         String instanceId = pending.target().split("/", 2)[0];
         try {

@@ -24,9 +24,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,7 +42,9 @@ import java.util.regex.Pattern;
  * can tell which environment they were for and whether one was made twice.
  *
  * <p>A fault starts at once ({@link #start}) or at the next call of one operation ({@link #arm}), so that
- * a destructive call itself meets the fault. One request per connection ({@code Connection: close}).
+ * a destructive call itself meets the fault. The answer to one call can also be held after AWS acted, until
+ * the test lets it go ({@link #holdAnswerOf}), to pick a moment. One request per connection
+ * ({@code Connection: close}).
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -100,6 +106,8 @@ public final class FaultProxy implements AutoCloseable {
   private String armedOn;
   private Fault active;
   private Instant activeSince;
+  private final AtomicReference<Hold> holdNext = new AtomicReference<>();
+  private volatile Hold hold = new Hold("", body -> false);
   private volatile boolean closed;
 
   public FaultProxy(URI target) throws IOException {
@@ -140,6 +148,31 @@ public final class FaultProxy implements AutoCloseable {
       lock.notifyAll();
       return Instant.now();
     }
+  }
+
+  /**
+   * The next call of {@code operation} reaches moto, and its answer waits until {@link #releaseHeld} (or the
+   * caller's own time-out, after which it is lost).
+   */
+  public void holdAnswerOf(String operation) {
+    holdAnswerOf(operation, body -> true);
+  }
+
+  /** As {@link #holdAnswerOf(String)}, for the next call of {@code operation} whose body {@code matches}. */
+  public void holdAnswerOf(String operation, Predicate<String> matches) {
+    hold.released().countDown();
+    hold = new Hold(operation, matches);
+    holdNext.set(hold);
+  }
+
+  /** Whether the call is being held, waiting up to {@code atMost}. */
+  public boolean awaitHeld(Duration atMost) throws InterruptedException {
+    return hold.held().await(atMost.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Sends the held answer on. */
+  public void releaseHeld() {
+    hold.released().countDown();
   }
 
   /** When the active fault started (an armed one, at its first call). */
@@ -190,6 +223,14 @@ public final class FaultProxy implements AutoCloseable {
       if (request == null) {
         return;
       }
+      Hold taken = takeHold(request);
+      if (taken != null) {
+        Response response = forward(request);
+        taken.held().countDown();
+        taken.released().await(5, TimeUnit.MINUTES);
+        reply(socket, response);
+        return;
+      }
       Fault fault = faultFor(request.operation());
       if (fault == null) {
         reply(socket, forward(request));
@@ -213,6 +254,14 @@ public final class FaultProxy implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The hold this call is for, taken (once), or null. */
+  private Hold takeHold(Request request) {
+    Hold wanted = holdNext.get();
+    boolean matches = wanted != null && wanted.operation().equals(request.operation())
+        && wanted.matches().test(new String(request.body(), StandardCharsets.UTF_8));
+    return matches && holdNext.compareAndSet(wanted, null) ? wanted : null;
   }
 
   private Fault faultFor(String operation) {
@@ -361,6 +410,7 @@ public final class FaultProxy implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    hold.released().countDown();
     clear();
     try {
       server.close();
@@ -368,6 +418,13 @@ public final class FaultProxy implements AutoCloseable {
       // closing anyway
     }
     workers.shutdownNow();
+  }
+
+  /** One call to hold: which, and the moments it is held and let go. */
+  private record Hold(String operation, Predicate<String> matches, CountDownLatch held, CountDownLatch released) {
+    Hold(String operation, Predicate<String> matches) {
+      this(operation, matches, new CountDownLatch(1), new CountDownLatch(1));
+    }
   }
 
   /** An answer to send back. */
