@@ -27,13 +27,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * own (etcd keeps the data; the shared test bed is not disturbed). It goes down at the worst moment: AWS has
  * purged a queue and the operator is about to record that in status. The operator must survive the outage,
  * pick up again once the API server is back, record the purge once (verified, not repeated), and see what
- * changed in AWS meanwhile.
+ * changed in AWS meanwhile. Also: an outage longer than JOSDK's retries for a failing status write.
  */
 @ExtendWith(MotoReset.class)
 class ApiServerRestartProcessIT {
 
   private static final String NAMESPACE = "apiserver-restart";
   private static final Duration DOWN = Duration.ofSeconds(20);
+  /** Past one attempt and its retry: each failing write takes about 20 s of the client's own retries. */
+  private static final Duration LONG_DOWN = Duration.ofSeconds(60);
+  /** quarkus.operator-sdk.controllers."migratordeployment".max-reconciliation-interval */
+  private static final Duration MAX_RECONCILIATION_INTERVAL = Duration.ofSeconds(30);
   private static final String VERSION = "20240528145630581";
   private static final String FILE = "V20240528145630581__Add_column.sql";
 
@@ -92,6 +96,48 @@ class ApiServerRestartProcessIT {
         assertThat(running.sim().peekBodies()).hasSize(3);
       } finally {
         List.of(running, leftover).forEach(Scenario::close);
+      }
+    }
+  }
+
+  /**
+   * A reconcile whose status write fails during the outage is retried by JOSDK a bounded number of times (10;
+   * each failing write also takes about 20 s of the Kubernetes client's own retries, so some 5 minutes); after
+   * that JOSDK waits for the max reconciliation interval, 10 hours unless set. The operator's retries are cut
+   * to one here, so that a 60-second outage outlasts them as a longer one would outlast ten.
+   */
+  @Test
+  void anOutageLongerThanTheRetriesLeavesNoEnvironmentBehind() throws Exception {
+    var root = TestBed.get().projectRoot();
+    try (var api = DedicatedApiServer.start(root); var client = api.client();
+        var aws = new FaultProxy(TestBed.get().moto().endpoint())) {
+      var running = new Scenario(client, NAMESPACE, "ax", "retries");
+      running.sim().createQueue();
+      running.sim().launchInstance();
+      running.sim().send(nativeMessage(8001, 1, "Started"));
+      try (var operator = OperatorProcess.start(root, api.kubeconfigFile(), aws.endpoint(), "retries",
+          Map.of("QUARKUS_OPERATOR_SDK_CONTROLLERS__MIGRATORDEPLOYMENT__RETRY_MAX_ATTEMPTS", "1"), "/q/health/ready")) {
+        running.create(spec(running, true));
+        running.awaitStatus(Duration.ofSeconds(60), m -> m.getStatus() != null && m.getStatus().queue != null
+            && m.getStatus().queue.messages != null && m.getStatus().queue.messages.size() == 1);
+
+        api.stopApiServer();
+        // Progress while the API server is down: the next reconcile has a status to write, and cannot.
+        running.sim().send(nativeMigrating(8001, 2, "BeforeFile", VERSION, FILE));
+        Thread.sleep(LONG_DOWN.toMillis());
+        api.startApiServer(Duration.ofSeconds(90));
+        long back = System.nanoTime();
+
+        running.awaitStatus(Duration.ofSeconds(90), m -> m.getStatus().queue != null
+            && m.getStatus().queue.messages != null && m.getStatus().queue.messages.size() == 2);
+        double caughtUp = (System.nanoTime() - back) / 1e9;
+        System.out.printf("API server outage past the retries: the status caught up %.1f s after the API server was back"
+            + " (exhausted retries: %s)%n", caughtUp, operator.log().contains("Exhausted retries") ? "yes" : "no");
+        assertThat(operator.log()).as("the outage outlasted the retries").contains("Exhausted retries");
+        // The max reconciliation interval (30 s), and a write that was failing when the API server came back.
+        assertThat(caughtUp).isLessThan(MAX_RECONCILIATION_INTERVAL.plus(Duration.ofSeconds(25)).toSeconds());
+      } finally {
+        running.close();
       }
     }
   }
