@@ -109,7 +109,8 @@ class ConflictingWritersProcessIT {
       var done = List.of(leftover, failed, lingering).stream().map(s -> s.awaitStatus(Duration.ofSeconds(90), m -> has(m,
           ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY) && m.getStatus().history != null
           && m.getStatus().history.stream().noneMatch(h -> h.outcome == ActionOutcome.Pending))).toList();
-      List<String> conflictLines = operator.log().lines().filter(l -> l.contains("409") || l.contains("Conflict")).toList();
+      // The API server's answer to a write whose resourceVersion precondition failed (409).
+      List<String> conflictLines = operator.log().lines().filter(l -> l.contains("Operation cannot be fulfilled")).toList();
       long conflicts = conflictLines.size();
       conflictLines.stream().findFirst().ifPresent(l -> System.out.println("first conflict: " + l));
       System.out.printf("concurrent writers: %d label/annotation and %d status patches in %d s; %d conflict lines in the "
