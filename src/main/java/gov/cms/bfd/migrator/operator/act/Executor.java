@@ -1,6 +1,7 @@
 package gov.cms.bfd.migrator.operator.act;
 
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.observe.AwsCallException;
 import gov.cms.bfd.migrator.operator.observe.AwsTarget;
 import gov.cms.bfd.migrator.operator.observe.CommandPort;
@@ -51,9 +52,26 @@ public class Executor {
         }
         default -> throw new IllegalStateException(step.action().name());
       }
+    } catch (RemediationPort.UnansweredException e) {
+      return unanswered(step, intent, e, now);
     } catch (AwsCallException e) {
       return intent.with(ActionOutcome.Failed, e.failure().describe());
     }
+  }
+
+  /**
+   * No answer came, so AWS may have acted: a purge or a termination stays pending and is judged by what the
+   * next observations show (never repeated blindly, and never called Failed when it ran); a stop has no
+   * command id to follow, so it is Inconclusive and waits for a person.
+   */
+  private static ActionRecord unanswered(Step step, ActionRecord intent, AwsCallException e, Instant now) {
+    String what = e.failure().describe();
+    if (step.action() == ActionType.StopService) {
+      return intent.with(ActionOutcome.Inconclusive, what + " at " + now
+          + ": no answer, so the command may or may not have been sent; check the service by hand");
+    }
+    return intent.withReference(Verification.UNANSWERED, what + " at " + now
+        + ": no answer, so AWS may have acted; verifying by observation, not calling again");
   }
 
   /** The history with every pending record followed as far as observation allows. */
@@ -67,8 +85,10 @@ public class Executor {
       case TerminateInstance -> Verification.termination(pending, seen, now);
       case StopService -> {
         if (pending.reference().isEmpty()) {
-          yield pending.with(ActionOutcome.Inconclusive, "the intent was recorded but no SSM command was sent "
-              + "(the operator stopped in between); nothing proves the service stopped");
+          // The operator stopped before the call or before its answer: SSM may well have the command.
+          yield pending.with(ActionOutcome.Inconclusive, "the intent was recorded but no SSM command id was (the operator "
+              + "stopped before or during the call), so whether the command was sent is unknown; nothing proves the "
+              + "service stopped");
         }
         String instanceId = pending.target().split("/", 2)[0];
         try {

@@ -23,6 +23,8 @@ final class Verification {
 
   /** The reference of a call AWS accepted that has no id of its own. */
   static final String CALLED = "called";
+  /** The reference of a call that got no answer (time-out, broken connection): AWS may have acted. */
+  static final String UNANSWERED = "unanswered";
   /** The reference of a purge AWS refused because another one ran in the last 60 seconds. */
   static final String IN_PROGRESS = "purge-in-progress";
   /** SQS counts lag up to a minute; give a purge that long, and then some, to show. */
@@ -51,6 +53,10 @@ final class Verification {
     if (pending.reference().filter(IN_PROGRESS::equals).isPresent()) {
       return pending.with(ActionOutcome.Inconclusive, "the purge already in progress at " + pending.time()
           + " did not empty the queue (messages sent after it remain)");
+    }
+    if (pending.reference().filter(UNANSWERED::equals).isPresent()) {
+      return pending.with(ActionOutcome.Inconclusive, "PurgeQueue got no answer and the queue still holds messages at "
+          + seen.at() + " (new ones, or the purge never reached AWS)");
     }
     return pending.with(ActionOutcome.Inconclusive, pending.reference().isPresent()
         ? "AWS accepted the purge but the queue still holds messages at " + seen.at() + " (new ones, or the purge did not run)"

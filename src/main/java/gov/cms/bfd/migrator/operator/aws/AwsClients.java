@@ -14,11 +14,14 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -31,7 +34,8 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * SDK clients per service, region and assumed role, built once and reused. The endpoint is AWS's unless
  * {@code migrator.aws.endpoint-url} (AWS_ENDPOINT_URL) points elsewhere; a role in the spec is assumed
  * through STS, its credentials cached and refreshed before they expire; every call passes the
- * interceptors the application provides (call metrics, and in tests, faults).
+ * interceptors the application provides (call metrics, and in tests, faults). Calls that change something
+ * go through clients that send them once ({@link #sqsOnce}, {@link #ssmOnce}, {@link #ec2Once}).
  */
 @ApplicationScoped
 public class AwsClients {
@@ -39,6 +43,17 @@ public class AwsClients {
   // Long enough for a 1-second long poll plus the network, short enough that a hung call is a failure.
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
+  /**
+   * For calls that change something: retried only when AWS refused them before acting (throttling), never
+   * after a time-out, a reset connection or a 5xx, after which AWS may already have acted.
+   */
+  private static final RetryStrategy ONLY_WHEN_THROTTLED = StandardRetryStrategy.builder()
+      .maxAttempts(3)
+      .retryOnException(AwsClients::throttled)
+      .treatAsThrottling(AwsClients::throttled)
+      .circuitBreakerEnabled(false)
+      .useClientDefaults(false)
+      .build();
 
   private final AwsSettings settings;
   private final AwsCredentialsProvider baseCredentials;
@@ -84,6 +99,25 @@ public class AwsClients {
     return client("sts", target, StsClient.class, StsClient.builder());
   }
 
+  /**
+   * SQS for a call that changes something (PurgeQueue), sent once: the SDK's retry after a time-out or a reset
+   * connection would repeat a call AWS may already have acted on. Only throttling is retried. The operator
+   * verifies what a call did by observing.
+   */
+  public SqsClient sqsOnce(AwsTarget target) {
+    return client("sqs-once", target, SqsClient.class, SqsClient.builder());
+  }
+
+  /** SSM for SendCommand, sent once: see {@link #sqsOnce}. */
+  public SsmClient ssmOnce(AwsTarget target) {
+    return client("ssm-once", target, SsmClient.class, SsmClient.builder());
+  }
+
+  /** EC2 for TerminateInstances, sent once: see {@link #sqsOnce}. */
+  public Ec2Client ec2Once(AwsTarget target) {
+    return client("ec2-once", target, Ec2Client.class, Ec2Client.builder());
+  }
+
   public SqsClient sqs(String region) {
     return sqs(new AwsTarget(region, Optional.empty()));
   }
@@ -99,18 +133,26 @@ public class AwsClients {
   private <C extends SdkClient, B extends AwsClientBuilder<B, C>> C client(String service, AwsTarget target,
       Class<C> type, B builder) {
     String key = service + "/" + target.region() + "/" + target.roleArn().orElse("");
-    return type.cast(clients.computeIfAbsent(key, k -> configure(builder, target.region(), credentials(target))
+    boolean once = service.endsWith("-once");
+    return type.cast(clients.computeIfAbsent(key, k -> configure(builder, target.region(), credentials(target), once)
         .build()));
   }
 
   private <C extends SdkClient, B extends AwsClientBuilder<B, C>> B configure(B builder, String region,
       AwsCredentialsProvider credentials) {
-    builder.region(Region.of(region)).credentialsProvider(credentials)
-        .overrideConfiguration(ClientOverrideConfiguration.builder()
-            .executionInterceptors(interceptors)
-            .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-            .apiCallTimeout(CALL_TIMEOUT)
-            .build());
+    return configure(builder, region, credentials, false);
+  }
+
+  private <C extends SdkClient, B extends AwsClientBuilder<B, C>> B configure(B builder, String region,
+      AwsCredentialsProvider credentials, boolean once) {
+    var override = ClientOverrideConfiguration.builder()
+        .executionInterceptors(interceptors)
+        .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+        .apiCallTimeout(CALL_TIMEOUT);
+    if (once) {
+      override.retryStrategy(ONLY_WHEN_THROTTLED);
+    }
+    builder.region(Region.of(region)).credentialsProvider(credentials).overrideConfiguration(override.build());
     settings.endpointUrl().ifPresent(builder::endpointOverride);
     return builder;
   }
@@ -127,6 +169,10 @@ public class AwsClients {
         .staleTime(Duration.ofMinutes(5))
         .prefetchTime(Duration.ofMinutes(10))
         .build());
+  }
+
+  private static boolean throttled(Throwable error) {
+    return error instanceof AwsServiceException e && e.isThrottlingException();
   }
 
   @PreDestroy

@@ -2,9 +2,14 @@ package gov.cms.bfd.migrator.operator.aws;
 
 import gov.cms.bfd.migrator.operator.observe.AwsCallException;
 import gov.cms.bfd.migrator.operator.observe.AwsFailure;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** Turns the SDK's exceptions into {@link AwsFailure}s: access denied, or something a retry may fix. */
@@ -44,6 +49,26 @@ public final class AwsErrors {
     }
     String detail = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
     return new AwsFailure(service, operation, AwsFailure.Kind.UNAVAILABLE, detail);
+  }
+
+  /**
+   * Whether a call got no answer at all: it timed out, or the connection broke after the request went out.
+   * AWS may have acted on such a call. An error answer, a refused connection or an unknown host is an answer:
+   * nothing was done.
+   */
+  public static boolean unanswered(Throwable error) {
+    if (serviceError(error) != null) {
+      return false;
+    }
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof UnknownHostException) {
+        return false;
+      }
+      if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException || t instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A short word for metrics: not_found answers a question; the others are failures by kind. */

@@ -1,15 +1,18 @@
 package gov.cms.bfd.migrator.operator.aws;
 
-import static gov.cms.bfd.migrator.operator.aws.AwsErrors.call;
-
 import gov.cms.bfd.migrator.operator.act.RemediationPort;
+import gov.cms.bfd.migrator.operator.observe.AwsCallException;
 import gov.cms.bfd.migrator.operator.observe.AwsTarget;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.model.PurgeQueueInProgressException;
 
-/** {@link RemediationPort} on SQS, SSM Run Command and EC2: the only calls that change anything. */
+/**
+ * {@link RemediationPort} on SQS, SSM Run Command and EC2: the only calls that change anything, each made
+ * once (no SDK retry).
+ */
 @ApplicationScoped
 public class RemediationAdapter implements RemediationPort {
 
@@ -21,9 +24,9 @@ public class RemediationAdapter implements RemediationPort {
 
   @Override
   public void purgeQueue(AwsTarget target, String queueUrl) {
-    call("sqs", "PurgeQueue", () -> {
+    once("sqs", "PurgeQueue", () -> {
       try {
-        return clients.sqs(target).purgeQueue(b -> b.queueUrl(queueUrl));
+        return clients.sqsOnce(target).purgeQueue(b -> b.queueUrl(queueUrl));
       } catch (PurgeQueueInProgressException e) {
         throw new PurgeInProgressException(queueUrl);
       }
@@ -33,7 +36,7 @@ public class RemediationAdapter implements RemediationPort {
   @Override
   public String stopService(AwsTarget target, String instanceId, String unit) {
     String script = "systemctl stop '" + unit + "'; systemctl show '" + unit + "' -p ActiveState -p ExecMainStatus -p ExecMainCode";
-    return call("ssm", "SendCommand", () -> clients.ssm(target).sendCommand(b -> b
+    return once("ssm", "SendCommand", () -> clients.ssmOnce(target).sendCommand(b -> b
         .documentName(SsmCommandAdapter.DOCUMENT)
         .instanceIds(instanceId)
         .comment("bfd-migrator-operator: stop the migrator service (runbook: make sure no migration runs)")
@@ -44,6 +47,15 @@ public class RemediationAdapter implements RemediationPort {
 
   @Override
   public void terminateInstance(AwsTarget target, String instanceId) {
-    call("ec2", "TerminateInstances", () -> clients.ec2(target).terminateInstances(b -> b.instanceIds(instanceId)));
+    once("ec2", "TerminateInstances", () -> clients.ec2Once(target).terminateInstances(b -> b.instanceIds(instanceId)));
+  }
+
+  /** One call; no answer at all comes out as {@link UnansweredException}, since AWS may have acted. */
+  private static <T> T once(String service, String operation, Supplier<T> call) {
+    try {
+      return AwsErrors.call(service, operation, call);
+    } catch (AwsCallException e) {
+      throw AwsErrors.unanswered(e.getCause()) ? new UnansweredException(e.failure(), e.getCause()) : e;
+    }
   }
 }

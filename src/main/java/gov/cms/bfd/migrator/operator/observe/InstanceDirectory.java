@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
 /**
  * Migrator instances for every environment of one region and role, from one DescribeInstances per poll
  * cycle instead of one per environment. Each environment registers its tags when it asks; the query covers
- * every registered environment, and an answer younger than the asker's poll interval is shared.
+ * every registered environment, and an answer younger than the asker's poll interval is shared. A failed
+ * call is shared with the environments that waited for it, so a slow EC2 costs one time-out per wave of
+ * askers, not one per environment in turn.
  */
 @ApplicationScoped
 public class InstanceDirectory {
@@ -36,16 +38,24 @@ public class InstanceDirectory {
   public Observed<List<Instance>> instances(AwsTarget target, String resource, Map<String, String> tags,
       Duration maxAge, Instant now) {
     Region region = regions.computeIfAbsent(target, t -> new Region());
+    long asked = System.nanoTime();
     synchronized (region) {
       region.register(resource, tags, now);
+      if (region.failure != null && region.failedAt - asked >= 0) {
+        // The call that failed was made while this environment waited for it: no later answer could be had.
+        return Observed.failed(region.failure);
+      }
       Map.Entry<String, String> key = primary(tags);
       boolean fresh = region.answer != null && !region.fetchedAt.plus(maxAge).isBefore(now)
           && region.covered.getOrDefault(key.getKey(), Set.of()).contains(key.getValue());
       if (!fresh) {
         try {
           region.refresh(target, port, now);
+          region.failure = null;
         } catch (AwsCallException e) {
           region.answer = null;
+          region.failure = e.failure();
+          region.failedAt = System.nanoTime();
           return Observed.failed(e.failure());
         }
       }
@@ -64,6 +74,8 @@ public class InstanceDirectory {
     private List<Instance> answer;
     private Instant fetchedAt;
     private Map<String, Set<String>> covered = Map.of();
+    private AwsFailure failure;
+    private long failedAt;
 
     void register(String resource, Map<String, String> tags, Instant now) {
       registrations.put(resource, new Registration(Map.copyOf(tags), now));

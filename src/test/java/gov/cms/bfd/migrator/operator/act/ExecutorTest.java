@@ -6,6 +6,8 @@ import gov.cms.bfd.migrator.operator.api.ActionOutcome;
 import gov.cms.bfd.migrator.operator.api.ActionState;
 import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
+import gov.cms.bfd.migrator.operator.observe.AwsCallException;
+import gov.cms.bfd.migrator.operator.observe.AwsFailure;
 import gov.cms.bfd.migrator.operator.observe.AwsTarget;
 import gov.cms.bfd.migrator.operator.observe.CommandPort;
 import gov.cms.bfd.migrator.operator.observe.Observation;
@@ -58,6 +60,44 @@ class ExecutorTest {
     assertThat(verified.outcome()).isEqualTo(ActionOutcome.Inconclusive);
     assertThat(verified.detail()).contains("may never have been made");
     assertThat(aws.calls).isEmpty();
+  }
+
+  @Test
+  void aPurgeThatGotNoAnswerIsVerifiedByObservationNotRepeatedNorCalledFailed() {
+    aws.unanswered = true;
+
+    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET, T0);
+
+    assertThat(after.outcome()).isEqualTo(ActionOutcome.Pending);
+    assertThat(after.reference()).contains(Verification.UNANSWERED);
+    assertThat(after.detail()).contains("no answer").contains("verifying by observation");
+    assertThat(executor.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(3)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
+    assertThat(executor.verify(List.of(after), queue(1), TARGET, T0.plusSeconds(30)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
+    var late = executor.verify(List.of(after), queue(1), TARGET, T0.plusSeconds(120)).get(0);
+    assertThat(late.outcome()).isEqualTo(ActionOutcome.Inconclusive);
+    assertThat(late.detail()).contains("got no answer");
+    assertThat(aws.calls).hasSize(1);
+  }
+
+  @Test
+  void aPurgeAnsweredWithAnErrorIsFailed() {
+    aws.error = true;
+
+    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET, T0);
+
+    assertThat(after.outcome()).isEqualTo(ActionOutcome.Failed);
+    assertThat(after.detail()).contains("InternalError");
+  }
+
+  @Test
+  void aStopThatGotNoAnswerIsInconclusiveForAPersonToCheck() {
+    aws.unanswered = true;
+
+    var after = executor.execute(step(ActionType.StopService, "i-1/bfd-db-migrator.service"),
+        intent(ActionType.StopService, "i-1/bfd-db-migrator.service"), TARGET, T0);
+
+    assertThat(after.outcome()).isEqualTo(ActionOutcome.Inconclusive);
+    assertThat(after.detail()).contains("may or may not have been sent").contains("check the service by hand");
   }
 
   @Test
@@ -119,6 +159,8 @@ class ExecutorTest {
   private static final class FakeAws implements RemediationPort, CommandPort {
     final List<String> calls = new ArrayList<>();
     boolean purgeInProgress;
+    boolean unanswered;
+    boolean error;
     Invocation invocation = new Invocation("InProgress", "", "");
 
     @Override
@@ -127,17 +169,30 @@ class ExecutorTest {
       if (purgeInProgress) {
         throw new PurgeInProgressException(queueUrl);
       }
+      fail("sqs", "PurgeQueue");
     }
 
     @Override
     public String stopService(AwsTarget target, String instanceId, String unit) {
       calls.add("SendCommand " + instanceId + " " + unit);
+      fail("ssm", "SendCommand");
       return "c-1";
     }
 
     @Override
     public void terminateInstance(AwsTarget target, String instanceId) {
       calls.add("TerminateInstances " + instanceId);
+    }
+
+    private void fail(String service, String operation) {
+      if (unanswered) {
+        throw new UnansweredException(new AwsFailure(service, operation, AwsFailure.Kind.UNAVAILABLE,
+            "ApiCallAttemptTimeoutException: HTTP request execution did not complete before the specified timeout"), null);
+      }
+      if (error) {
+        throw new AwsCallException(new AwsFailure(service, operation, AwsFailure.Kind.UNAVAILABLE,
+            "InternalError: We encountered an internal error"), null);
+      }
     }
 
     @Override

@@ -72,6 +72,40 @@ class InstanceDirectoryTest {
         .isInstanceOf(Observed.Seen.class);
   }
 
+  @Test
+  void environmentsWaitingForAFailingCallShareItsFailureInsteadOfEachTimingOutInTurn() throws Exception {
+    var port = new FakeEc2();
+    port.fail = true;
+    port.slow = new java.util.concurrent.CountDownLatch(1);
+    var directory = new InstanceDirectory(port);
+    var threads = java.util.concurrent.Executors.newFixedThreadPool(5); // reconcile threads
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        directory.instances(EAST, "ns/a", Map.of("Name", "a"), POLL, T0), threads);
+    port.calling.await();
+    // Four more environments ask while the first call hangs (a slow EC2 answers only at the time-out).
+    List<java.util.concurrent.CompletableFuture<Observed<List<Instance>>>> waiting = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String name = "e" + i;
+      waiting.add(java.util.concurrent.CompletableFuture.supplyAsync(() ->
+          directory.instances(EAST, "ns/" + name, Map.of("Name", name), POLL, T0.plusSeconds(1)), threads));
+    }
+    Thread.sleep(200); // they are queued on the region
+    port.slow.countDown();
+
+    assertThat(first.get()).isInstanceOf(Observed.Failed.class);
+    for (var future : waiting) {
+      assertThat(future.get()).isInstanceOf(Observed.Failed.class);
+    }
+    threads.shutdown();
+    assertThat(port.calls).as("DescribeInstances calls").isEqualTo(1);
+    // One that asks after the failure makes its own call.
+    port.fail = false;
+    port.slow = null;
+    assertThat(directory.instances(EAST, "ns/a", Map.of("Name", "a"), POLL, T0.plusSeconds(2)))
+        .isInstanceOf(Observed.Seen.class);
+    assertThat(port.calls).isEqualTo(2);
+  }
+
   private static Instance instance(String id, Map<String, String> tags) {
     return new Instance(id, Instance.State.running, T0, tags);
   }
@@ -80,10 +114,22 @@ class InstanceDirectoryTest {
     final List<Map.Entry<String, Set<String>>> queries = new ArrayList<>();
     final List<AwsTarget> targets = new ArrayList<>();
     final List<Instance> instances = new ArrayList<>();
-    boolean fail;
+    volatile boolean fail;
+    volatile java.util.concurrent.CountDownLatch slow;
+    final java.util.concurrent.CountDownLatch calling = new java.util.concurrent.CountDownLatch(1);
+    int calls;
 
     @Override
     public List<Instance> withTag(AwsTarget target, String key, Set<String> values) {
+      calls++;
+      calling.countDown();
+      if (slow != null) {
+        try {
+          slow.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (fail) {
         throw new AwsCallException(new AwsFailure("ec2", "DescribeInstances", AwsFailure.Kind.UNAVAILABLE, "503"), null);
       }

@@ -4,11 +4,14 @@ import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real kube-apiserver and etcd, started by kube-api-test in offline mode from the binaries that
@@ -27,6 +30,9 @@ final class KubeApiServerProcess {
   private final KubeAPIServer server;
   private final String kubeconfigYaml;
   private final Path workDir;
+  /** The kube-apiserver started again by {@link #startApiServerAgain}, which kube-api-test does not know of. */
+  private Process restarted;
+  private List<String> apiServerCommand;
 
   private KubeApiServerProcess(KubeAPIServer server, Path workDir) {
     this.server = server;
@@ -130,8 +136,61 @@ final class KubeApiServerProcess {
     return Config.fromKubeconfig(kubeconfigYaml);
   }
 
+  /**
+   * Kills the kube-apiserver alone (SIGKILL), as a crash or a node loss would; etcd and its data stay. kube-api-test
+   * has no such operation, so its process object is reached by reflection and marked stopped first (else it would
+   * take the exit for a failure and stop etcd too).
+   */
+  synchronized void stopApiServerOnly() {
+    try {
+      if (restarted != null) {
+        restarted.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        restarted = null;
+        return;
+      }
+      Object apiServer = field(server, "kubeApiServerProcess");
+      Process process = (Process) field(apiServer, "apiServerProcess");
+      List<String> command = new ArrayList<>();
+      // The wrapper script (parent-death signal), with the very arguments it was started with: port, etcd, certs.
+      command.add(workDir.resolve("k8s").resolve(VERSION + "-linux-amd64").resolve("kube-apiserver").toString());
+      command.addAll(List.of(process.info().arguments().orElseThrow(() ->
+          new IllegalStateException("cannot read the kube-apiserver's arguments"))));
+      apiServerCommand = command;
+      apiServer.getClass().getMethod("stopApiServer").invoke(apiServer);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot reach kube-api-test's API server process: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The kube-apiserver again, on the same port with the same etcd and certificates; returns once started. */
+  synchronized void startApiServerAgain() {
+    if (apiServerCommand == null || restarted != null) {
+      throw new IllegalStateException("the API server is not stopped");
+    }
+    try {
+      restarted = new ProcessBuilder(apiServerCommand).redirectErrorStream(true)
+          .redirectOutput(workDir.resolve("kube-apiserver-restarted.log").toFile()).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the kube-apiserver again: " + e.getMessage(), e);
+    }
+  }
+
+  private static Object field(Object owner, String name) throws ReflectiveOperationException {
+    Field field = owner.getClass().getDeclaredField(name);
+    field.setAccessible(true);
+    return field.get(owner);
+  }
+
   void stop() {
     try {
+      synchronized (this) {
+        if (restarted != null) {
+          restarted.destroyForcibly();
+        }
+      }
       server.stop();
     } finally {
       deleteQuietly(workDir);

@@ -41,7 +41,13 @@ public final class OperatorProcess implements AutoCloseable {
    */
   public static OperatorProcess start(TestBed bed, URI awsEndpoint, String name, Map<String, String> env,
       String healthPath) throws IOException, InterruptedException {
-    Path jar = bed.projectRoot().resolve("target/quarkus-app/quarkus-run.jar");
+    return start(bed.projectRoot(), bed.kubeconfigFile(), awsEndpoint, name, env, healthPath);
+  }
+
+  /** Against the API server of {@code kubeconfig} (a {@link DedicatedApiServer}'s, say). */
+  public static OperatorProcess start(Path projectRoot, Path kubeconfig, URI awsEndpoint, String name,
+      Map<String, String> env, String healthPath) throws IOException, InterruptedException {
+    Path jar = projectRoot.resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("no " + jar + ": this test runs after `mvn package` (mvn verify)");
     }
@@ -56,7 +62,7 @@ public final class OperatorProcess implements AutoCloseable {
     }
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
     var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("KUBECONFIG", bed.kubeconfigFile().toString());
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().put("AWS_ENDPOINT_URL", awsEndpoint.toString());
     builder.environment().put("AWS_ACCESS_KEY_ID", "testing");
     builder.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
@@ -78,6 +84,10 @@ public final class OperatorProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  public boolean alive() {
+    return process.isAlive();
   }
 
   /** SIGKILL: no shutdown hook, no last status write. */

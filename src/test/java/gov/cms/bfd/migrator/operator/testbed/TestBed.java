@@ -166,12 +166,20 @@ public final class TestBed {
 
   /** crds/ as a user would apply it, waiting until the API server serves the type. */
   private void installCrd() {
-    try (var client = client(); var in = new FileInputStream(
+    try (var client = client()) {
+      installCrd(client, projectRoot);
+    }
+  }
+
+  /** crds/ applied through {@code client}, waiting until the API server serves the type. */
+  static void installCrd(KubernetesClient client, Path projectRoot) {
+    try (var in = new FileInputStream(
         projectRoot.resolve("crds/migratordeployments.migrator.bfd.cms.gov-v1.yml").toFile())) {
       CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
       client.resource(crd).serverSideApply();
       client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+          .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream()
               .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
               60, TimeUnit.SECONDS);
     } catch (IOException e) {
