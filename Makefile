@@ -4,7 +4,7 @@ SHELL := bash
 MVN ?= mvn -B --no-transfer-progress
 VENV := .venv
 
-.PHONY: all test test-deps kube-binaries venv build crds sandbox sandbox-down sandbox-status demo clean
+.PHONY: all test test-deps kube-binaries venv build crds sandbox sandbox-down sandbox-status demo bench clean
 
 all: test
 
@@ -46,6 +46,12 @@ sandbox-status:
 ## demo: the sandbox with sample environments, and what the operator says about them
 demo: sandbox
 	@bash hack/demo.sh
+
+## bench: the operator at N = 10, 100 and 1000 environments against a naive poller, on a stack of its own
+## (.bench/, never the sandbox); writes bench/results.json and bench/results.md. A subset: make bench N="10 100"
+N ?= 10 100 1000
+bench: test-deps build
+	$(VENV)/bin/python bench/bench.py --n "$(N)"
 
 clean: sandbox-down
 	$(MVN) clean

@@ -4,15 +4,17 @@
 #   hack/sandbox.sh down   stop all of it and forget its state
 #   hack/sandbox.sh status say what runs
 # The operator runs as the migrator-operator ServiceAccount, so deploy/rbac.yaml is exercised for real.
+# SANDBOX_DIR (default .sandbox) holds its state, so a second, separate stack can run beside it (make bench uses
+# .bench/stack); OPERATOR_JAVA_OPTS are the operator's JVM flags.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir="$root/.sandbox"
+dir="${SANDBOX_DIR:-$root/.sandbox}"
 K8S_VERSION=1.34.4
 bin="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
 kubectl="$bin/kubectl"
 
-say() { printf 'sandbox: %s\n' "$*"; }
+say() { printf '%s: %s\n' "$(basename "$dir" | sed 's/^\.//')" "$*"; }
 
 alive() { [ -f "$dir/$1.pid" ] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
 
@@ -144,7 +146,7 @@ start_operator() {
   KUBECONFIG="$dir/operator.kubeconfig" AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$dir/moto.port")" \
     AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
     QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
-    nohup java -jar "$jar" > "$dir/operator.log" 2>&1 &
+    nohup java ${OPERATOR_JAVA_OPTS:-} -jar "$jar" > "$dir/operator.log" 2>&1 &
   echo $! > "$dir/operator.pid"
   wait_for operator curl -sf "http://127.0.0.1:$port/q/health/ready"
   say "operator on http://127.0.0.1:$port (health: /q/health/live, /q/health/ready)"
@@ -173,7 +175,7 @@ up() {
   install
   start_operator
   write_env
-  say "up; use it with: source .sandbox/env"
+  say "up; use it with: source ${dir#"$root"/}/env"
 }
 
 status() {
