@@ -8,7 +8,7 @@ VERSION ?= $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml | head
 IMAGE ?= migrator-operator:$(VERSION)
 CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
 
-.PHONY: all test test-deps kube-binaries helm venv build crds docs image container-engine sandbox sandbox-down sandbox-status demo clean
+.PHONY: all test test-deps kube-binaries helm venv build crds docs image container-engine sandbox sandbox-down sandbox-status demo bench clean
 
 all: test
 
@@ -79,6 +79,12 @@ sandbox-status:
 ## demo: the sandbox with sample environments, and what the operator says about them
 demo: sandbox
 	@bash hack/demo.sh
+
+## bench: the operator at N = 10, 100 and 1000 environments against a naive poller, on a stack of its own
+## (.bench/, never the sandbox); writes bench/results.json and bench/results.md. A subset: make bench N="10 100"
+N ?= 10 100 1000
+bench: test-deps build
+	$(VENV)/bin/python bench/bench.py --n "$(N)"
 
 clean: sandbox-down
 	$(MVN) clean

@@ -6,15 +6,17 @@
 #   hack/sandbox.sh restart-operator   a fresh operator (what it remembered is gone), same cluster and moto
 # The operator runs as the migrator-operator ServiceAccount with leader election on, so deploy/rbac.yaml and
 # deploy/leader-election-rbac.yaml are exercised for real.
+# SANDBOX_DIR (default .sandbox) holds its state, so a second, separate stack can run beside it (make bench uses
+# .bench/stack); OPERATOR_JAVA_OPTS are the operator's JVM flags.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir="$root/.sandbox"
+dir="${SANDBOX_DIR:-$root/.sandbox}"
 K8S_VERSION=1.34.4
 bin="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
 kubectl="$bin/kubectl"
 
-say() { printf 'sandbox: %s\n' "$*"; }
+say() { printf '%s: %s\n' "$(basename "$dir" | sed 's/^\.//')" "$*"; }
 
 alive() { [ -f "$dir/$1.pid" ] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
 
@@ -155,7 +157,7 @@ start_operator() {
     AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
     LEADER_ELECTION_ENABLED=true LEADER_ELECTION_NAMESPACE=migrator-operator POD_NAME=sandbox-operator \
     QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
-    nohup java -jar "$jar" > "$dir/operator.log" 2>&1 &
+    nohup java ${OPERATOR_JAVA_OPTS:-} -jar "$jar" > "$dir/operator.log" 2>&1 &
   echo $! > "$dir/operator.pid"
   wait_for operator curl -sf "http://127.0.0.1:$port/q/health/ready"
   say "operator on http://127.0.0.1:$port (health: /q/health/live, /q/health/ready)"
@@ -184,7 +186,7 @@ up() {
   install
   start_operator
   write_env
-  say "up; use it with: source .sandbox/env"
+  say "up; use it with: source ${dir#"$root"/}/env"
 }
 
 status() {
