@@ -3,7 +3,6 @@ package gov.cms.bfd.migrator.operator.reconciler;
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
 import gov.cms.bfd.migrator.operator.api.ActionState;
 import gov.cms.bfd.migrator.operator.api.ActionType;
-import gov.cms.bfd.migrator.operator.api.Condition;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.FailureMode;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;

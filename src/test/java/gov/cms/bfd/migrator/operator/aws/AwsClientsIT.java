@@ -3,10 +3,10 @@ package gov.cms.bfd.migrator.operator.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
+import gov.cms.bfd.migrator.operator.testbed.MotoServer;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import java.net.URI;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,22 +21,7 @@ class AwsClientsIT {
   @BeforeEach
   void connect() {
     URI moto = TestBed.get().moto().endpoint();
-    clients = new AwsClients(new AwsSettings() {
-      @Override
-      public Optional<URI> endpointUrl() {
-        return Optional.of(moto);
-      }
-
-      @Override
-      public Optional<String> accessKeyId() {
-        return Optional.of("testing");
-      }
-
-      @Override
-      public Optional<String> secretAccessKey() {
-        return Optional.of("testing");
-      }
-    }, List.of());
+    clients = new AwsClients(MotoServer.clientSettings(moto), List.of());
   }
 
   @AfterEach

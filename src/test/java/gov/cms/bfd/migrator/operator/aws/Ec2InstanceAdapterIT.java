@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import gov.cms.bfd.migrator.operator.observe.AwsTarget;
 import gov.cms.bfd.migrator.operator.observe.Instance;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
+import gov.cms.bfd.migrator.operator.testbed.MotoServer;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ class Ec2InstanceAdapterIT {
         }
       }
     };
-    var clients = new AwsClients(RemediationAdapterIT.settings(TestBed.get().moto().endpoint()), List.of(realEc2Limit));
+    var clients = new AwsClients(MotoServer.clientSettings(TestBed.get().moto().endpoint()), List.of(realEc2Limit));
     try {
       Set<String> names = IntStream.range(0, 450).mapToObj(i -> String.format("bfd-env%03d-migrator", i))
           .collect(Collectors.toCollection(TreeSet::new));

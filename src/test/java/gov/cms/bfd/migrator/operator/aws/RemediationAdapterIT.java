@@ -9,8 +9,8 @@ import gov.cms.bfd.migrator.operator.observe.AwsTarget;
 import gov.cms.bfd.migrator.operator.testbed.FaultProxy;
 import gov.cms.bfd.migrator.operator.testbed.FaultProxy.Fault;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
+import gov.cms.bfd.migrator.operator.testbed.MotoServer;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
-import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +39,7 @@ class RemediationAdapterIT {
   @BeforeEach
   void connect() throws Exception {
     proxy = new FaultProxy(TestBed.get().moto().endpoint());
-    clients = new AwsClients(settings(proxy.endpoint()), List.of());
+    clients = new AwsClients(MotoServer.clientSettings(proxy.endpoint()), List.of());
     adapter = new RemediationAdapter(clients);
     queueUrl = clients.sqs(TARGET).createQueue(b -> b.queueName("bfd-once-migrator")).queueUrl();
   }
@@ -107,22 +107,4 @@ class RemediationAdapterIT {
     assertThat(proxy.faulted().get("GetQueueAttributes")).isGreaterThan(1);
   }
 
-  static AwsSettings settings(URI endpoint) {
-    return new AwsSettings() {
-      @Override
-      public Optional<URI> endpointUrl() {
-        return Optional.of(endpoint);
-      }
-
-      @Override
-      public Optional<String> accessKeyId() {
-        return Optional.of("testing");
-      }
-
-      @Override
-      public Optional<String> secretAccessKey() {
-        return Optional.of("testing");
-      }
-    };
-  }
 }

@@ -121,4 +121,24 @@ public final class MotoServer {
       throw new IllegalStateException(e);
     }
   }
+
+  /** What the operator's AWS clients need to talk to moto at {@code endpoint} (moto, or a proxy in front of it). */
+  public static gov.cms.bfd.migrator.operator.aws.AwsSettings clientSettings(URI endpoint) {
+    return new gov.cms.bfd.migrator.operator.aws.AwsSettings() {
+      @Override
+      public java.util.Optional<URI> endpointUrl() {
+        return java.util.Optional.of(endpoint);
+      }
+
+      @Override
+      public java.util.Optional<String> accessKeyId() {
+        return java.util.Optional.of("testing");
+      }
+
+      @Override
+      public java.util.Optional<String> secretAccessKey() {
+        return java.util.Optional.of("testing");
+      }
+    };
+  }
 }
