@@ -1,22 +1,30 @@
 package gov.cms.bfd.migrator.operator.observe;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
  * Migrator instances for every environment of one region and role, from one DescribeInstances per poll
- * cycle instead of one per environment. Each environment registers its tags when it asks; the query covers
- * every registered environment, and an answer younger than the asker's poll interval is shared. A failed
- * call is shared with the environments that waited for it, so a slow EC2 costs one time-out per wave of
- * askers, not one per environment in turn.
+ * cycle instead of one per environment. Each environment registers its tags when it asks; a call covers
+ * every environment registered when it starts, and its answer serves every asker whose tags it covered and
+ * who needs nothing newer than the moment the call started. At most one call per region is in flight:
+ * environments that arrive during it wait for it and, if it does not cover them, the next call covers them
+ * all at once (so a thousand new environments cost a handful of calls, not a thousand). A failed call is
+ * shared with the environments that waited for it, so a slow EC2 costs one time-out per wave of askers,
+ * not one per environment in turn. No lock is held while EC2 is asked.
  */
 @ApplicationScoped
 public class InstanceDirectory {
@@ -25,41 +33,82 @@ public class InstanceDirectory {
   static final Duration FORGET_AFTER = Duration.ofHours(1);
 
   private final InstancePort port;
+  private final Clock clock;
   private final Map<AwsTarget, Region> regions = new ConcurrentHashMap<>();
 
-  public InstanceDirectory(InstancePort port) {
+  public InstanceDirectory(InstancePort port, Clock clock) {
     this.port = port;
+    this.clock = clock;
   }
 
   /**
-   * The instances carrying all of {@code tags}; a shared answer is used when it is younger than
-   * {@code maxAge} and covered these tags, else one call refreshes it for everyone.
+   * The instances carrying all of {@code tags}, from a call that covered these tags and started no earlier
+   * than {@code notBefore}: a shared answer when there is one, else the call in flight, else a new call.
    */
   public Observed<List<Instance>> instances(AwsTarget target, String resource, Map<String, String> tags,
-      Duration maxAge, Instant now) {
+      Instant notBefore, Instant now) {
     Region region = regions.computeIfAbsent(target, t -> new Region());
-    long asked = System.nanoTime();
-    synchronized (region) {
-      region.register(resource, tags, now);
-      if (region.failure != null && region.failedAt - asked >= 0) {
-        // The call that failed was made while this environment waited for it: no later answer could be had.
-        return Observed.failed(region.failure);
-      }
-      Map.Entry<String, String> key = primary(tags);
-      boolean fresh = region.answer != null && !region.fetchedAt.plus(maxAge).isBefore(now)
-          && region.covered.getOrDefault(key.getKey(), Set.of()).contains(key.getValue());
-      if (!fresh) {
-        try {
-          region.refresh(target, port, now);
-          region.failure = null;
-        } catch (AwsCallException e) {
-          region.answer = null;
-          region.failure = e.failure();
-          region.failedAt = System.nanoTime();
-          return Observed.failed(e.failure());
+    Map.Entry<String, String> key = primary(tags);
+    while (true) {
+      Fetch awaited;
+      boolean mine = false;
+      synchronized (region) {
+        region.register(resource, tags, now);
+        if (region.latest != null && region.latest.serves(key, notBefore)) {
+          // Served at once, even while a call for newcomers is in flight.
+          return Observed.seen(InstancePort.matching(region.latest.result.join(), tags));
         }
+        Fetch inFlight = region.inFlight;
+        if (inFlight == null) {
+          inFlight = region.start(clock.instant());
+          mine = true;
+        }
+        awaited = inFlight;
       }
-      return Observed.seen(InstancePort.matching(region.answer, tags));
+      if (mine) {
+        run(region, awaited, target);
+      }
+      List<Instance> answer;
+      try {
+        answer = awaited.result.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof AwsCallException failed) {
+          // This environment waited for that call: a second one now would most likely fail the same way.
+          return Observed.failed(failed.failure());
+        }
+        throw e;
+      }
+      if (awaited.serves(key, notBefore)) {
+        return Observed.seen(InstancePort.matching(answer, tags));
+      }
+      // The call in flight started before this environment registered, or too early for it: the next one.
+    }
+  }
+
+  /**
+   * Makes the call outside the region's lock, then publishes its outcome under the lock, also when it throws,
+   * so a waiter that wakes finds the region ready for the next call.
+   */
+  private void run(Region region, Fetch fetch, AwsTarget target) {
+    List<Instance> found = new ArrayList<>();
+    Throwable failure = null;
+    try {
+      // One call per distinct tag key: one call in the usual case, where every environment uses Name.
+      fetch.covered.forEach((tagKey, values) -> found.addAll(port.withTag(target, tagKey, values)));
+    } catch (RuntimeException | Error e) {
+      failure = e;
+    }
+    synchronized (region) {
+      region.inFlight = null;
+      if (failure == null) {
+        region.latest = fetch;
+        fetch.result.complete(found.stream().distinct().toList());
+      } else {
+        fetch.result.completeExceptionally(failure);
+      }
+    }
+    if (failure instanceof Error error) {
+      throw error;
     }
   }
 
@@ -68,31 +117,31 @@ public class InstanceDirectory {
     return new TreeMap<>(tags).firstEntry();
   }
 
-  /** What one region and role's environments asked for, and the last answer. */
+  /** What one region and role's environments asked for, the call in flight and the last answer. */
   private static final class Region {
     private final Map<String, Registration> registrations = new HashMap<>();
-    private List<Instance> answer;
-    private Instant fetchedAt;
-    private Map<String, Set<String>> covered = Map.of();
-    private AwsFailure failure;
-    private long failedAt;
+    private Fetch latest;
+    private Fetch inFlight;
 
     void register(String resource, Map<String, String> tags, Instant now) {
       registrations.put(resource, new Registration(Map.copyOf(tags), now));
       registrations.values().removeIf(r -> r.lastAsked().plus(FORGET_AFTER).isBefore(now));
     }
 
-    void refresh(AwsTarget target, InstancePort port, Instant now) {
+    Fetch start(Instant startedAt) {
       Map<String, Set<String>> byKey = registrations.values().stream()
           .map(r -> primary(r.tags()))
           .collect(Collectors.groupingBy(Map.Entry::getKey, TreeMap::new,
-              Collectors.mapping(Map.Entry::getValue, Collectors.toCollection(java.util.TreeSet::new))));
-      List<Instance> found = new java.util.ArrayList<>();
-      // One call per distinct tag key: one call in the usual case, where every environment uses Name.
-      byKey.forEach((key, values) -> found.addAll(port.withTag(target, key, values)));
-      answer = found.stream().distinct().toList();
-      fetchedAt = now;
-      covered = byKey;
+              Collectors.mapping(Map.Entry::getValue, Collectors.toCollection(TreeSet::new))));
+      inFlight = new Fetch(startedAt, byKey, new CompletableFuture<>());
+      return inFlight;
+    }
+  }
+
+  /** One call: when it started, which tag values it asked for, and its answer once it has one. */
+  private record Fetch(Instant startedAt, Map<String, Set<String>> covered, CompletableFuture<List<Instance>> result) {
+    boolean serves(Map.Entry<String, String> key, Instant notBefore) {
+      return !startedAt.isBefore(notBefore) && covered.getOrDefault(key.getKey(), Set.of()).contains(key.getValue());
     }
   }
 

@@ -23,15 +23,30 @@ public class Observer {
   }
 
   /**
-   * The queue (one call when idle and already confirmed empty) and the instances (a shared call at most
-   * once per {@code instancesMaxAge} for the region).
+   * The queue (one call when idle and already confirmed empty), then the instances: a shared call at most
+   * once per {@code instancesMaxAge} for the region, and never one that started before the newest message
+   * in the queue was sent. A migrator sends its first message from an instance that already runs, so an
+   * answer older than that message could miss the instance and make a run just started look orphaned.
    */
   public Observation observe(Settings settings, String resource, boolean queueConfirmedEmpty,
       Duration instancesMaxAge, Instant now) {
     AwsTarget target = target(settings);
-    return Observation.basic(now,
-        queues.observe(target, settings.queueName(), queueConfirmedEmpty),
-        instances.instances(target, resource, settings.instanceTags(), instancesMaxAge, now));
+    Observed<QueueState> queue = queues.observe(target, settings.queueName(), queueConfirmedEmpty);
+    Instant notBefore = answerNotBefore(queue, now.minus(instancesMaxAge), now);
+    return Observation.basic(now, queue, instances.instances(target, resource, settings.instanceTags(), notBefore, now));
+  }
+
+  /**
+   * The oldest start an instances answer may have: {@code oldest}, or the newest sent message when that is
+   * later. Capped at {@code now}: a call made from now on covers that message even when AWS's clock runs
+   * ahead of ours.
+   */
+  static Instant answerNotBefore(Observed<QueueState> queue, Instant oldest, Instant now) {
+    Instant newestMessage = queue.seenValue().filter(QueueState.Present.class::isInstance)
+        .flatMap(q -> ((QueueState.Present) q).sample().stream().map(RawMessage::sentAt).max(Instant::compareTo))
+        .orElse(oldest);
+    Instant wanted = newestMessage.isAfter(oldest) ? newestMessage : oldest;
+    return wanted.isAfter(now) ? now : wanted;
   }
 
   /** The observation with what {@code needs} asks for added. */

@@ -19,14 +19,16 @@ class InstanceDirectoryTest {
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
   private static final Duration POLL = Duration.ofSeconds(30);
 
+  private final SettableClock clock = new SettableClock(T0);
+
   @Test
   void hundredEnvironmentsOfOneRegionShareOneCallPerCycle() {
     var port = new FakeEc2();
-    var directory = new InstanceDirectory(port);
+    var directory = new InstanceDirectory(port, clock);
     for (int cycle = 0; cycle < 3; cycle++) {
       Instant now = T0.plus(POLL.multipliedBy(cycle)).plusSeconds(1);
       for (int env = 0; env < 100; env++) {
-        directory.instances(EAST, "ns/e" + env, Map.of("Name", "bfd-e" + env + "-migrator"), POLL, now.plusMillis(env));
+        ask(directory, EAST, "ns/e" + env, Map.of("Name", "bfd-e" + env + "-migrator"), now.plusMillis(env));
       }
     }
     // The first cycle grows the query as environments register (one call per newcomer); after that, at most
@@ -42,10 +44,10 @@ class InstanceDirectoryTest {
     var port = new FakeEc2();
     port.instances.add(instance("i-1", Map.of("Name", "bfd-test-migrator")));
     port.instances.add(instance("i-2", Map.of("Name", "bfd-prod-migrator")));
-    var directory = new InstanceDirectory(port);
-    directory.instances(EAST, "ns/prod", Map.of("Name", "bfd-prod-migrator"), POLL, T0);
+    var directory = new InstanceDirectory(port, clock);
+    ask(directory, EAST, "ns/prod", Map.of("Name", "bfd-prod-migrator"), T0);
 
-    var seen = directory.instances(EAST, "ns/test", Map.of("Name", "bfd-test-migrator"), POLL, T0.plusSeconds(1));
+    var seen = ask(directory, EAST, "ns/test", Map.of("Name", "bfd-test-migrator"), T0.plusSeconds(1));
 
     assertThat(seen.seenValue().orElseThrow()).extracting(Instance::id).containsExactly("i-1");
   }
@@ -53,9 +55,9 @@ class InstanceDirectoryTest {
   @Test
   void regionsAreQueriedSeparately() {
     var port = new FakeEc2();
-    var directory = new InstanceDirectory(port);
-    directory.instances(EAST, "ns/a", Map.of("Name", "a"), POLL, T0);
-    directory.instances(WEST, "ns/b", Map.of("Name", "b"), POLL, T0);
+    var directory = new InstanceDirectory(port, clock);
+    ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0);
+    ask(directory, WEST, "ns/b", Map.of("Name", "b"), T0);
 
     assertThat(port.targets).containsExactly(EAST, WEST);
   }
@@ -64,11 +66,11 @@ class InstanceDirectoryTest {
   void aFailureIsReportedToTheAskerAndNotCached() {
     var port = new FakeEc2();
     port.fail = true;
-    var directory = new InstanceDirectory(port);
+    var directory = new InstanceDirectory(port, clock);
 
-    assertThat(directory.instances(EAST, "ns/a", Map.of("Name", "a"), POLL, T0)).isInstanceOf(Observed.Failed.class);
+    assertThat(ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0)).isInstanceOf(Observed.Failed.class);
     port.fail = false;
-    assertThat(directory.instances(EAST, "ns/a", Map.of("Name", "a"), POLL, T0.plusSeconds(1)))
+    assertThat(ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0.plusSeconds(1)))
         .isInstanceOf(Observed.Seen.class);
   }
 
@@ -77,17 +79,17 @@ class InstanceDirectoryTest {
     var port = new FakeEc2();
     port.fail = true;
     port.slow = new java.util.concurrent.CountDownLatch(1);
-    var directory = new InstanceDirectory(port);
+    var directory = new InstanceDirectory(port, clock);
     var threads = java.util.concurrent.Executors.newFixedThreadPool(5); // reconcile threads
     var first = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-        directory.instances(EAST, "ns/a", Map.of("Name", "a"), POLL, T0), threads);
+        ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0), threads);
     port.calling.await();
     // Four more environments ask while the first call hangs (a slow EC2 answers only at the time-out).
     List<java.util.concurrent.CompletableFuture<Observed<List<Instance>>>> waiting = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       String name = "e" + i;
       waiting.add(java.util.concurrent.CompletableFuture.supplyAsync(() ->
-          directory.instances(EAST, "ns/" + name, Map.of("Name", name), POLL, T0.plusSeconds(1)), threads));
+          ask(directory, EAST, "ns/" + name, Map.of("Name", name), T0.plusSeconds(1)), threads));
     }
     Thread.sleep(200); // they are queued on the region
     port.slow.countDown();
@@ -101,9 +103,91 @@ class InstanceDirectoryTest {
     // One that asks after the failure makes its own call.
     port.fail = false;
     port.slow = null;
-    assertThat(directory.instances(EAST, "ns/a", Map.of("Name", "a"), POLL, T0.plusSeconds(2)))
+    assertThat(ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0.plusSeconds(2)))
         .isInstanceOf(Observed.Seen.class);
     assertThat(port.calls).isEqualTo(2);
+  }
+
+  @Test
+  void environmentsArrivingDuringACallAreCoveredTogetherByTheNextOne() throws Exception {
+    var port = new FakeEc2();
+    port.slow = new java.util.concurrent.CountDownLatch(1);
+    for (int env = 0; env < 50; env++) {
+      port.instances.add(instance("i-" + env, Map.of("Name", "bfd-e" + env + "-migrator")));
+    }
+    var directory = new InstanceDirectory(port, clock);
+    var threads = java.util.concurrent.Executors.newFixedThreadPool(50);
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        ask(directory, EAST, "ns/e0", Map.of("Name", "bfd-e0-migrator"), T0), threads);
+    port.calling.await();
+    // 49 environments are created while the first call hangs (a fleet being onboarded).
+    List<java.util.concurrent.CompletableFuture<Observed<List<Instance>>>> newcomers = new ArrayList<>();
+    for (int env = 1; env < 50; env++) {
+      String name = "bfd-e" + env + "-migrator";
+      String resource = "ns/e" + env;
+      newcomers.add(java.util.concurrent.CompletableFuture.supplyAsync(() ->
+          ask(directory, EAST, resource, Map.of("Name", name), T0.plusSeconds(1)), threads));
+    }
+    Thread.sleep(300); // they have registered and wait for the call in flight
+    port.slow.countDown();
+
+    assertThat(first.get().seenValue().orElseThrow()).extracting(Instance::id).containsExactly("i-0");
+    for (int env = 1; env < 50; env++) {
+      assertThat(newcomers.get(env - 1).get().seenValue().orElseThrow()).extracting(Instance::id)
+          .containsExactly("i-" + env);
+    }
+    threads.shutdown();
+    assertThat(port.calls).as("DescribeInstances calls for 50 newcomers").isEqualTo(2);
+    assertThat(port.queries.get(1).getValue()).hasSize(50);
+  }
+
+  @Test
+  void aFreshAnswerIsServedWhileACallForANewcomerHangs() throws Exception {
+    var port = new FakeEc2();
+    port.instances.add(instance("i-1", Map.of("Name", "a")));
+    var directory = new InstanceDirectory(port, clock);
+    ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0);
+    port.slow = new java.util.concurrent.CountDownLatch(1);
+    port.calling = new java.util.concurrent.CountDownLatch(1);
+    var newcomer = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        ask(directory, EAST, "ns/b", Map.of("Name", "b"), T0.plusSeconds(1)));
+    port.calling.await();
+
+    // No lock is held while EC2 is asked: "a" is answered from the shared answer at once.
+    var seen = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0.plusSeconds(2)));
+    assertThat(seen.get(5, java.util.concurrent.TimeUnit.SECONDS).seenValue().orElseThrow())
+        .extracting(Instance::id).containsExactly("i-1");
+    port.slow.countDown();
+    assertThat(newcomer.get().seenValue().orElseThrow()).isEmpty();
+  }
+
+  @Test
+  void anAnswerOlderThanTheNewestMessageIsNotUsed() {
+    var port = new FakeEc2();
+    var directory = new InstanceDirectory(port, clock);
+    ask(directory, EAST, "ns/prod", Map.of("Name", "bfd-prod-migrator"), T0);
+    // The migrator's instance starts at T0+5 s and sends its first message at T0+6 s.
+    port.instances.add(instance("i-9", Map.of("Name", "bfd-prod-migrator")));
+    Instant sent = T0.plusSeconds(6);
+    Instant now = T0.plusSeconds(10);
+    clock.set(now);
+
+    var seen = directory.instances(EAST, "ns/prod", Map.of("Name", "bfd-prod-migrator"), sent, now);
+
+    assertThat(seen.seenValue().orElseThrow()).extracting(Instance::id).containsExactly("i-9");
+    assertThat(port.calls).isEqualTo(2);
+    // Without a newer message the 10 s old answer is shared, as before.
+    clock.set(now.plusSeconds(1));
+    directory.instances(EAST, "ns/prod", Map.of("Name", "bfd-prod-migrator"), now.minus(POLL), now.plusSeconds(1));
+    assertThat(port.calls).isEqualTo(2);
+  }
+
+  /** Asks as a reconcile at {@code now} would, wanting an answer at most one poll interval old. */
+  private Observed<List<Instance>> ask(InstanceDirectory directory, AwsTarget target, String resource,
+      Map<String, String> tags, Instant now) {
+    clock.set(now);
+    return directory.instances(target, resource, tags, now.minus(POLL), now);
   }
 
   private static Instance instance(String id, Map<String, String> tags) {
@@ -116,8 +200,8 @@ class InstanceDirectoryTest {
     final List<Instance> instances = new ArrayList<>();
     volatile boolean fail;
     volatile java.util.concurrent.CountDownLatch slow;
-    final java.util.concurrent.CountDownLatch calling = new java.util.concurrent.CountDownLatch(1);
-    int calls;
+    volatile java.util.concurrent.CountDownLatch calling = new java.util.concurrent.CountDownLatch(1);
+    volatile int calls;
 
     @Override
     public List<Instance> withTag(AwsTarget target, String key, Set<String> values) {
@@ -136,6 +220,34 @@ class InstanceDirectoryTest {
       queries.add(Map.entry(key, Set.copyOf(values)));
       targets.add(target);
       return instances.stream().filter(i -> values.contains(i.tags().get(key))).toList();
+    }
+  }
+
+  /** The directory's clock, moved by each ask to the asker's time (tests run faster than real time). */
+  static final class SettableClock extends java.time.Clock {
+    private volatile Instant now;
+
+    SettableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant to) {
+      now = to;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
     }
   }
 }
