@@ -8,7 +8,7 @@ VERSION ?= $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml | head
 IMAGE ?= migrator-operator:$(VERSION)
 CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
 
-.PHONY: all test test-deps kube-binaries helm venv build crds docs image container-engine sandbox sandbox-down sandbox-status demo bench clean
+.PHONY: all test test-deps kube-binaries helm venv build crds docs image container-engine sandbox sandbox-down sandbox-status demo bench footprint clean
 
 all: test
 
@@ -85,6 +85,11 @@ demo: sandbox
 N ?= 10 100 1000
 bench: test-deps build
 	$(VENV)/bin/python bench/bench.py --n "$(N)"
+
+## footprint: the operator's RSS with 1000 environments under the JVM flag sets of bench/footprint.py, one after
+## another on one stack of its own (.bench/); writes bench/footprint.json. About 25 minutes.
+footprint: test-deps build
+	$(VENV)/bin/python bench/footprint.py
 
 clean: sandbox-down
 	$(MVN) clean

@@ -43,10 +43,26 @@ BIN = os.path.join(os.environ.get("KUBE_API_TEST_DIR", os.path.expanduser("~/.ku
 KUBECTL = os.path.join(BIN, "kubectl")
 NAMESPACE = "bench"
 GROUP_PATH = "/apis/migrator.bfd.cms.gov/v1alpha1"
-# What a deployment runs with: a 256 MiB container limit, half of it heap. -XX:MaxRAM stands in for the cgroup
-# limit here, where the operator runs as a plain process; the JVM would read the same figure from the container.
-DEPLOYMENT_JAVA_OPTS = "-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
-CONTAINER_STAND_IN = "-XX:MaxRAM=256m"
+DOCKERFILE = os.path.join(ROOT, "src", "main", "docker", "Dockerfile.jvm")
+CHART_VALUES = os.path.join(ROOT, "helm", "values.yaml")
+
+
+def deployment_jvm():
+    """What a deployment runs the operator with: the JVM flags the image's run-java.sh passes (from the ENV lines
+    of src/main/docker/Dockerfile.jvm) under the chart's memory limit (helm/values.yaml), and the environment.
+    -XX:MaxRAM stands in for the container's limit here, where the operator runs as a plain process; the JVM would
+    read the same figure from the cgroup."""
+    env = {k: v.strip('"') for k, v in re.findall(r'^ENV (\w+)=("[^"]*"|\S+)\s*$', open(DOCKERFILE).read(), re.M)}
+    limit = re.search(r"^resources:\n(?:  .*\n)*?  limits:\n    memory: (\d+)Mi$", open(CHART_VALUES).read(), re.M)
+    flags = [f"-XX:MaxRAM={limit.group(1)}m", f"-XX:MaxRAMPercentage={env['JAVA_MAX_MEM_RATIO']}",
+             env["GC_CONTAINER_OPTIONS"],
+             # run-java.sh's defaults (GC_MIN_HEAP_FREE_RATIO, GC_MAX_HEAP_FREE_RATIO, ...)
+             "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4",
+             "-XX:AdaptiveSizePolicyWeight=90", "-XX:+ExitOnOutOfMemoryError"]
+    flags += [f for f in env["JAVA_OPTS_APPEND"].split() if f.startswith("-XX:") or f.startswith("-Xss")]
+    return " ".join(flags), {"MALLOC_ARENA_MAX": env["MALLOC_ARENA_MAX"]}, f"{limit.group(1)}Mi"
+
+
 GOALS = {"aws_ratio_max": 0.55, "rss_mib_max": 192, "detect_p99_over_active_s": 1.0, "recover_s_max": 65}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -75,8 +91,8 @@ def quantile(values, q):
 class Stack:
     """hack/sandbox.sh run in .bench/stack: its own etcd, kube-apiserver, moto and operator."""
 
-    def __init__(self, java_opts: str):
-        self.env = dict(os.environ, SANDBOX_DIR=STACK, OPERATOR_JAVA_OPTS=java_opts)
+    def __init__(self, java_opts: str, java_env=None):
+        self.env = dict(os.environ, **(java_env or {}), SANDBOX_DIR=STACK, OPERATOR_JAVA_OPTS=java_opts)
         self.pids = {}
         self.ports = {}
 
@@ -407,9 +423,9 @@ class Aws:
 
 # ---- one N -----------------------------------------------------------------------------------------------
 
-def run_one(n: int, a, java_opts: str) -> dict:
+def run_one(n: int, a, java_opts: str, java_env: dict) -> dict:
     result = {"N": n}
-    stack = Stack(java_opts)
+    stack = Stack(java_opts, java_env)
     watcher = None
     rng = random.Random(n)
     try:
@@ -782,18 +798,18 @@ def main() -> None:
     signal.signal(signal.SIGTERM, terminate)
     signal.signal(signal.SIGHUP, terminate)
     os.makedirs(WORK, exist_ok=True)
-    java_opts = f"{CONTAINER_STAND_IN} {DEPLOYMENT_JAVA_OPTS}"
+    java_opts, java_env, limit = deployment_jvm()
     doc = dict(machine_and_versions(), date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                loadavg_start=loadavg(),
                settings={"poll_interval": f"{a.poll}s", "active_poll_interval": f"{a.active}s",
                          "idle_window_seconds": a.intervals * a.poll, "detection_environments": a.detect,
                          "recovery_environments": a.recover, "jvm_flags": java_opts,
-                         "jvm_flags_in_a_container": DEPLOYMENT_JAVA_OPTS + " (memory limit 256Mi)"},
+                         "jvm_environment": java_env, "container_memory_limit": limit},
                runs=[])
     started = time.monotonic()
     for n in sizes:
         try:
-            doc["runs"].append(run_one(n, a, java_opts))
+            doc["runs"].append(run_one(n, a, java_opts, java_env))
         except (KeyboardInterrupt, SystemExit):
             raise
         except Exception as e:  # the stack is down (run_one's finally); say what broke and go on with the next N

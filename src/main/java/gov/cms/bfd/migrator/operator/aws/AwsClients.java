@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -55,11 +58,23 @@ public class AwsClients {
       .useClientDefaults(false)
       .build();
 
+  private static final int TIMEOUT_THREADS = 2;
+  private static final AtomicInteger TIMEOUT_THREAD_NUMBER = new AtomicInteger();
+
   private final AwsSettings settings;
   private final AwsCredentialsProvider baseCredentials;
   private final List<ExecutionInterceptor> interceptors;
   private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
   private final Map<String, StsAssumeRoleCredentialsProvider> roles = new ConcurrentHashMap<>();
+  /**
+   * The timers of every client's attempt and call time-outs. Each SDK client would otherwise start its own pool of
+   * five threads: 45 threads for one region's nine clients, and as many more per region and role.
+   */
+  private final ScheduledExecutorService timeouts = Executors.newScheduledThreadPool(TIMEOUT_THREADS, runnable -> {
+    Thread thread = new Thread(runnable, "aws-timeouts-" + TIMEOUT_THREAD_NUMBER.incrementAndGet());
+    thread.setDaemon(true);
+    return thread;
+  });
 
   @Inject
   public AwsClients(AwsSettings settings, Instance<ExecutionInterceptor> interceptors) {
@@ -148,7 +163,8 @@ public class AwsClients {
     var override = ClientOverrideConfiguration.builder()
         .executionInterceptors(interceptors)
         .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-        .apiCallTimeout(CALL_TIMEOUT);
+        .apiCallTimeout(CALL_TIMEOUT)
+        .scheduledExecutorService(timeouts);
     if (once) {
       override.retryStrategy(ONLY_WHEN_THROTTLED);
     }
@@ -181,5 +197,6 @@ public class AwsClients {
     clients.clear();
     roles.values().forEach(StsAssumeRoleCredentialsProvider::close);
     roles.clear();
+    timeouts.shutdownNow();
   }
 }

@@ -46,6 +46,24 @@ class AwsClientsIT {
   }
 
   @Test
+  void everyClientSharesTheTimerThreadsInsteadOfStartingFiveOfItsOwn() {
+    long sdkTimersBefore = threadsNamed("sdk-ScheduledExecutor");
+    for (String region : List.of("us-east-1", "us-west-2")) {
+      clients.sqs(region).listQueues();
+      clients.ec2(region).describeInstances();
+      clients.sts(region).getCallerIdentity();
+      clients.ec2Once(new gov.cms.bfd.migrator.operator.observe.AwsTarget(region, java.util.Optional.empty())).describeInstances();
+    }
+
+    assertThat(threadsNamed("sdk-ScheduledExecutor")).as("threads of per-client timer pools").isEqualTo(sdkTimersBefore);
+    assertThat(threadsNamed("aws-timeouts-")).isPositive();
+  }
+
+  private static long threadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+  }
+
+  @Test
   void resetForgetsEverythingMotoHolds() {
     clients.sqs("us-west-2").createQueue(b -> b.queueName("bfd-reset-check-migrator"));
 
