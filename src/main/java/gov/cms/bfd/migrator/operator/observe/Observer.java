@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.observe;
 
 import gov.cms.bfd.migrator.operator.model.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,11 +16,13 @@ public class Observer {
   private final QueueObserver queues;
   private final InstanceDirectory instances;
   private final EvidenceGatherer evidence;
+  private final Clock clock;
 
-  public Observer(QueueObserver queues, InstanceDirectory instances, EvidenceGatherer evidence) {
+  public Observer(QueueObserver queues, InstanceDirectory instances, EvidenceGatherer evidence, Clock clock) {
     this.queues = queues;
     this.instances = instances;
     this.evidence = evidence;
+    this.clock = clock;
   }
 
   /**
@@ -32,21 +35,21 @@ public class Observer {
       Duration instancesMaxAge, Instant now) {
     AwsTarget target = target(settings);
     Observed<QueueState> queue = queues.observe(target, settings.queueName(), queueConfirmedEmpty);
-    Instant notBefore = answerNotBefore(queue, now.minus(instancesMaxAge), now);
+    Instant notBefore = answerNotBefore(queue, now.minus(instancesMaxAge), clock.instant());
     return Observation.basic(now, queue, instances.instances(target, resource, settings.instanceTags(), notBefore, now));
   }
 
   /**
    * The oldest start an instances answer may have: {@code oldest}, or the newest sent message when that is
-   * later. Capped at {@code now}: a call made from now on covers that message even when AWS's clock runs
-   * ahead of ours.
+   * later. Capped at {@code queueRead}, when the queue had been read: a call started after that covers every
+   * message the read saw, even when AWS's clock runs ahead of ours.
    */
-  static Instant answerNotBefore(Observed<QueueState> queue, Instant oldest, Instant now) {
+  static Instant answerNotBefore(Observed<QueueState> queue, Instant oldest, Instant queueRead) {
     Instant newestMessage = queue.seenValue().filter(QueueState.Present.class::isInstance)
         .flatMap(q -> ((QueueState.Present) q).sample().stream().map(RawMessage::sentAt).max(Instant::compareTo))
         .orElse(oldest);
     Instant wanted = newestMessage.isAfter(oldest) ? newestMessage : oldest;
-    return wanted.isAfter(now) ? now : wanted;
+    return wanted.isAfter(queueRead) ? queueRead : wanted;
   }
 
   /** The observation with what {@code needs} asks for added. */

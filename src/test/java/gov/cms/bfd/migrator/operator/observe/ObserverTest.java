@@ -36,7 +36,7 @@ class ObserverTest {
   }
 
   @Test
-  void aMessageStampedAheadOfOurClockAsksForNothingLaterThanNow() {
+  void aMessageStampedAheadOfOurClockAsksForNothingLaterThanTheQueueRead() {
     var queue = Observed.<QueueState>seen(new QueueState.Present("url", 1, 0, 0, List.of(
         new RawMessage("m1", "{}", NOW.plusSeconds(2))), false));
     assertThat(Observer.answerNotBefore(queue, OLDEST, NOW)).isEqualTo(NOW);
