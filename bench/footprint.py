@@ -50,8 +50,9 @@ def sample(stack: bench.Stack) -> dict:
             "heap_committed_mib": mib("jvm_memory_committed_bytes", area="heap"),
             "nonheap_committed_mib": mib("jvm_memory_committed_bytes", area="nonheap"),
             "metaspace_used_mib": mib("jvm_memory_used_bytes", id="Metaspace"),
+            # "CodeHeap '...'" pools with C2, one "CodeCache" with C1 only
             "code_cache_mib": round(sum(v for nm, labels, v in metrics if nm == "jvm_memory_committed_bytes"
-                                        and "CodeHeap" in labels.get("id", "")) / 2 ** 20, 1),
+                                        and "Code" in labels.get("id", "")) / 2 ** 20, 1),
             "threads": bench.metric_sum(metrics, "jvm_threads_live_threads"),
             "reconciles": bench.metric_sum(metrics, "migrator_reconciles_total")}
 
