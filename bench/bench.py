@@ -421,6 +421,30 @@ class Aws:
             "Instances"][0]["InstanceId"]
 
 
+def create_queues(aws: "Aws", names) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(aws.queue, names))
+
+
+def apply_resources(stack: Stack, names, poll: int, active: int) -> None:
+    """One MigratorDeployment per name, applied server-side in batches of 100."""
+    for i in range(0, len(names), 100):
+        batch = {"apiVersion": "v1", "kind": "List", "items": [resource(e, poll, active) for e in names[i:i + 100]]}
+        kubectl(stack, "apply", "--server-side", "--field-manager", "bench", "-f", "-", input_text=json.dumps(batch))
+
+
+def send_spread(aws: "Aws", envs, window: float, body: str, rng) -> dict:
+    """Sends body to each environment at a random point of the next window seconds; returns when each was sent
+    (time.monotonic)."""
+    sent = {}
+    t0 = time.monotonic()
+    for offset, env in sorted((rng.uniform(0, window), e) for e in envs):
+        time.sleep(max(0.0, t0 + offset - time.monotonic()))
+        aws.send(env, body)
+        sent[env] = time.monotonic()
+    return sent
+
+
 # ---- one N -----------------------------------------------------------------------------------------------
 
 def run_one(n: int, a, java_opts: str, java_env: dict) -> dict:
@@ -445,19 +469,14 @@ def run_one(n: int, a, java_opts: str, java_env: dict) -> dict:
         # populate: queues for all, old (terminated) instances for every tenth, one resource each
         phase = Phase("populate", pids)
         t = time.monotonic()
-        with ThreadPoolExecutor(8) as pool:
-            list(pool.map(aws.queue, names))
+        create_queues(aws, names)
         queues_seconds = time.monotonic() - t
         old = names[::10]
         with ThreadPoolExecutor(8) as pool:
             old_ids = list(pool.map(aws.instance, old))
         aws.ec2.terminate_instances(InstanceIds=old_ids)
         t_apply = time.monotonic()
-        for i in range(0, n, 100):
-            batch = {"apiVersion": "v1", "kind": "List",
-                     "items": [resource(e, a.poll, a.active) for e in names[i:i + 100]]}
-            kubectl(stack, "apply", "--server-side", "--field-manager", "bench", "-f", "-",
-                    input_text=json.dumps(batch))
+        apply_resources(stack, names, a.poll, a.active)
         apply_seconds = time.monotonic() - t_apply
         phases.append(phase.end())
         result["populate"] = {"queues_created": n, "queue_create_seconds": round(queues_seconds, 1),
@@ -543,13 +562,7 @@ def run_one(n: int, a, java_opts: str, java_env: dict) -> dict:
         recovering = rng.sample(names, min(a.recover, n))
         log(f"N={n}: recovery of {len(recovering)} environments from a leftover success message")
         phase = Phase("recovery", pids)
-        plan = sorted((rng.uniform(0, a.poll), e) for e in recovering)
-        sent = {}
-        t0 = time.monotonic()
-        for offset, env in plan:
-            time.sleep(max(0.0, t0 + offset - time.monotonic()))
-            aws.send(env, native(5046, 14, "Finished"))
-            sent[env] = time.monotonic()
+        sent = send_spread(aws, recovering, a.poll, native(5046, 14, "Finished"), rng)
 
         def recovered(env):
             blocked = watcher.first(env, sent[env], lambda s: s["Deployable"] != "True")
@@ -583,13 +596,7 @@ def run_one(n: int, a, java_opts: str, java_env: dict) -> dict:
             f"{in_progress:.1f} s; sending Failed at random points of {2 * a.active} s")
         time.sleep(2 * a.active)  # each is on its activePollInterval cycle now
         m2 = scrape(stack.metrics_url)
-        plan = sorted((rng.uniform(0, 2 * a.active), e) for e in active)
-        sent = {}
-        t0 = time.monotonic()
-        for offset, env in plan:
-            time.sleep(max(0.0, t0 + offset - time.monotonic()))
-            aws.send(env, native(7000, 3, "Failed"))
-            sent[env] = time.monotonic()
+        sent = send_spread(aws, active, 2 * a.active, native(7000, 3, "Failed"), rng)
 
         def failed(snap):
             return snap["MigrationSucceeded"] == "False" or snap["failureMode"] not in (None, "None")

@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (the stack, fleet and measuring helpers)
@@ -79,13 +78,8 @@ def main() -> None:
         aws = bench.Aws(stack.moto_url)
         names = [f"bench-{i:04d}" for i in range(1, a.n + 1)]
         bench.kubectl(stack, "create", "namespace", bench.NAMESPACE)
-        with ThreadPoolExecutor(8) as pool:
-            list(pool.map(aws.queue, names))
-        for i in range(0, a.n, 100):
-            batch = {"apiVersion": "v1", "kind": "List",
-                     "items": [bench.resource(e, 30, 5) for e in names[i:i + 100]]}
-            bench.kubectl(stack, "apply", "--server-side", "--field-manager", "bench", "-f", "-",
-                          input_text=json.dumps(batch))
+        bench.create_queues(aws, names)
+        bench.apply_resources(stack, names, 30, 5)
         watcher = bench.Watcher(bench.Kube(stack.kubeconfig))
         watcher.start()
         onboard, left = watcher.wait(lambda: [e for e in names if (watcher.current(e) or {}).get("Deployable") != "True"],
