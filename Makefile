@@ -45,8 +45,8 @@ $(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
 
 ## crds: refresh crds/ and the chart's copy from the Java types (tests fail while either is stale)
 crds: build
-	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml crds/
-	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml helm/crds/
+	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml target/kubernetes/migratorenvironments.migrator.bfd.cms.gov-v1.yml crds/
+	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml target/kubernetes/migratorenvironments.migrator.bfd.cms.gov-v1.yml helm/crds/
 
 ## docs: refresh docs/configuration.md from crds/ (after `make crds`; a test fails while it is stale)
 docs:

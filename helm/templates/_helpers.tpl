@@ -57,10 +57,25 @@ ChartRbacProcessIT fails on a grant the operator does not use, and on a request 
   verbs: ["create"]
 {{- end -}}
 
-{{/* The start-up check that its CRD is installed: cluster-wide, whatever the operator watches, and only that CRD. */}}
-{{- define "migrator-operator.crdRules" -}}
+{{/*
+Cluster-wide, whatever the operator watches: the start-up check that its CRD is installed (only that CRD); the
+MigratorEnvironments (cluster-scoped: who may act for which environment) and their status, where the claim and the
+ledger are written; and the approval policy and its binding, read by name: approvals are acted on only while they are
+installed.
+*/}}
+{{- define "migrator-operator.clusterRules" -}}
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
   resourceNames: ["migratordeployments.migrator.bfd.cms.gov"]
+  verbs: ["get"]
+- apiGroups: ["migrator.bfd.cms.gov"]
+  resources: ["migratorenvironments"]
+  verbs: ["list", "watch"]
+- apiGroups: ["migrator.bfd.cms.gov"]
+  resources: ["migratorenvironments/status"]
+  verbs: ["patch"]
+- apiGroups: ["admissionregistration.k8s.io"]
+  resources: ["validatingadmissionpolicies", "validatingadmissionpolicybindings"]
+  resourceNames: ["migratordeployments-approved-by.migrator.bfd.cms.gov"]
   verbs: ["get"]
 {{- end -}}

@@ -9,6 +9,15 @@ public final class Reasons {
   public static final String AS_EXPECTED = "AsExpected";
   public static final String AWS_UNAVAILABLE = "AwsUnavailable";
   public static final String ACCESS_DENIED = "AccessDenied";
+  /** The MigratorEnvironment does not exist or does not list the resource's namespace. */
+  public static final String ENVIRONMENT_NOT_BOUND = "EnvironmentNotBound";
+  /** Another MigratorDeployment manages the environment. */
+  public static final String ENVIRONMENT_CLAIMED = "EnvironmentClaimed";
+  /** The full status could not be written; a minimal one stands in. */
+  public static final String STATUS_WRITE_FAILED = "StatusWriteFailed";
+  // MigratorEnvironment's Claimed
+  public static final String CLAIMED = "Claimed";
+  public static final String NOT_CLAIMED = "NotClaimed";
   // QueueEmpty
   public static final String QUEUE_HAS_MESSAGES = "QueueHasMessages";
   public static final String QUEUE_IS_EMPTY = "QueueIsEmpty";

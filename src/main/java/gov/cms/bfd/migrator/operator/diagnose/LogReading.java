@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.diagnose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gov.cms.bfd.migrator.operator.model.Text;
 import gov.cms.bfd.migrator.operator.observe.LogExcerpt;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +14,9 @@ import java.util.Optional;
  */
 public record LogReading(Optional<Integer> exitStatus, Optional<String> exitLine, List<String> excerpt) {
 
-  /** The most lines kept in status, and the most characters of each. */
+  /** The most lines kept in status, and the most bytes (of JSON) of each. */
   public static final int MAX_LINES = 20;
-  public static final int MAX_LINE_CHARS = 500;
+  public static final int MAX_LINE_BYTES = 256;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STARTED = "Successfully started";
   private static final List<String> WORTH_SHOWING = List.of("Exception when running migration",
@@ -93,6 +94,7 @@ public record LogReading(Optional<Integer> exitStatus, Optional<String> exitLine
   }
 
   private static String cut(String text) {
-    return text.length() <= MAX_LINE_CHARS ? text : text.substring(0, MAX_LINE_CHARS) + "…";
+    // One line, as describe shows it; a stack trace's line breaks would break its indentation.
+    return Text.bound(text.replaceAll("[\\r\\n]+", " ⏎ "), MAX_LINE_BYTES);
   }
 }

@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.diagnose;
 
 import gov.cms.bfd.migrator.operator.api.FailureMode;
 import gov.cms.bfd.migrator.operator.model.Settings;
+import gov.cms.bfd.migrator.operator.model.Shell;
 import gov.cms.bfd.migrator.operator.observe.Instance;
 import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
@@ -46,9 +47,9 @@ final class Runbook {
         steps.add("Exit status 1: the migrator could not load its configuration. Read its log: " + names.logs(instance));
         instance.ifPresent(i -> steps.add("On " + i.id() + " (" + names.ssmShell(i, "sudo cat /var/lib/cloud/instance/user-data.txt; sudo tail -n 100 /var/log/cloud-init-output.log") + "): inspect user-data, /var/log/cloud-init.log, /var/log/cloud-init-output.log and /opt/bfd-db-migrator/bfd-db-migrator-service.sh."));
         steps.add("Verify SSM access as the migrator's role bfd-" + settings.environment() + "-migrator: aws sts get-caller-identity; "
-            + "aws ssm get-parameters-by-path --region " + settings.region() + " --path /bfd/" + settings.environment()
-            + "/common/nonsensitive/ ; aws ssm get-parameters-by-path --region " + settings.region() + " --path /bfd/"
-            + settings.environment() + "/migrator/nonsensitive/ (status.diagnostics.checks holds the operator's own view).");
+            + names.parameters("/bfd/" + settings.environment() + "/common/nonsensitive/") + " ; "
+            + names.parameters("/bfd/" + settings.environment() + "/migrator/nonsensitive/")
+            + " (status.diagnostics.checks holds the operator's own view).");
         steps.add("Verify the KMS key named by /bfd/" + settings.environment() + "/common/nonsensitive/kms_key_alias is enabled and the role may decrypt with it.");
         steps.add("Check /beneficiary-fhir-data/ops/ansible/playbooks-ccs/migrator_vars.json and the IAM policies of bfd-"
             + settings.environment() + "-migrator; fix through a pull request.");
@@ -61,8 +62,7 @@ final class Runbook {
         steps.add("Help the migration author fix it through a pull request.");
         steps.add("Purge the queue before the next deployment: " + names.purge());
         instance.ifPresent(i -> steps.add("Instance " + i.id() + " is still " + i.state().ec2Name()
-            + "; once its log is kept, terminate it: aws ec2 terminate-instances --region " + settings.region()
-            + " --instance-ids " + i.id()));
+            + "; once its log is kept, terminate it: " + names.terminate(i)));
       }
       case UnhandledException -> {
         steps.add("Exit status 4: the migrator stopped on an unhandled exception (the runbook has no section for it). "
@@ -70,8 +70,8 @@ final class Runbook {
         steps.add("A common cause is SQS itself: check that " + settings.queueName() + " exists and that the role bfd-"
             + settings.environment() + "-migrator may sqs:GetQueueUrl and sqs:SendMessage on it.");
         steps.add("Fix the cause, then purge the queue before the next deployment: " + names.purge());
-        instance.ifPresent(i -> steps.add("Instance " + i.id() + " is still " + i.state().ec2Name() + ": aws ec2 terminate-instances --region "
-            + settings.region() + " --instance-ids " + i.id() + " once its log is kept."));
+        instance.ifPresent(i -> steps.add("Instance " + i.id() + " is still " + i.state().ec2Name() + ": "
+            + names.terminate(i) + " once its log is kept."));
       }
       default -> undeployable(verdict, names, settings, instance, steps);
     }
@@ -92,8 +92,8 @@ final class Runbook {
           : verdict instanceof Verdict.NoEvidence n ? n.what() : "no exit status seen";
       steps.add("No exit status settles it: " + why + ".");
       instance.ifPresent(i -> {
-        steps.add("Check the service on " + i.id() + ": " + names.ssmShell(i, "systemctl status " + settings.serviceUnit()));
-        steps.add("Make sure it is stopped: " + names.ssmShell(i, "sudo systemctl stop " + settings.serviceUnit()));
+        steps.add("Check the service on " + i.id() + ": " + names.ssmShell(i, "systemctl status -- " + names.unit()));
+        steps.add("Make sure it is stopped: " + names.ssmShell(i, "sudo systemctl stop -- " + names.unit()));
         steps.add("Read its log: " + names.logs(Optional.of(i)));
       });
       steps.add("Then purge the queue: " + names.purge());
@@ -135,13 +135,20 @@ final class Runbook {
     };
   }
 
-  /** The environment's real names, and the commands that use them. */
+  /**
+   * The environment's real names, and the commands that use them: every value shell-quoted (a person pastes these
+   * commands), the JSON parameters JSON-encoded first.
+   */
   private record Names(Observation seen, Settings settings) {
+
+    String region() {
+      return Shell.quote(settings.region());
+    }
 
     String queueUrl() {
       return seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
-          .map(q -> ((QueueState.Present) q).url())
-          .orElse("\"$(aws sqs get-queue-url --region " + settings.region() + " --queue-name " + settings.queueName()
+          .map(q -> Shell.quote(((QueueState.Present) q).url()))
+          .orElse("\"$(aws sqs get-queue-url --region " + region() + " --queue-name " + Shell.quote(settings.queueName())
               + " --output text)\"");
     }
 
@@ -151,30 +158,46 @@ final class Runbook {
     }
 
     String receive() {
-      return "aws sqs receive-message --region " + settings.region() + " --queue-url " + queueUrl()
+      return "aws sqs receive-message --region " + region() + " --queue-url " + queueUrl()
           + " --visibility-timeout 0 --max-number-of-messages 10 --attribute-names SentTimestamp";
     }
 
     String purge() {
-      return "aws sqs purge-queue --region " + settings.region() + " --queue-url " + queueUrl();
+      return "aws sqs purge-queue --region " + region() + " --queue-url " + queueUrl();
     }
 
+    /** EC2 reads {@code *} and {@code ?} in a filter value as wildcards: the tags are matched as written. */
     String describeInstances() {
       String filters = settings.instanceTags().entrySet().stream().sorted(Map.Entry.comparingByKey())
-          .map(t -> "Name=tag:" + t.getKey() + ",Values=" + t.getValue()).collect(Collectors.joining(" "));
-      return "aws ec2 describe-instances --region " + settings.region() + " --filters " + filters
-          + " Name=instance-state-name,Values=pending,running,stopping,stopped";
+          .map(t -> "{\"Name\":" + Shell.json("tag:" + t.getKey()) + ",\"Values\":["
+              + Shell.json(t.getValue().replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")) + "]}")
+          .collect(Collectors.joining(","));
+      return "aws ec2 describe-instances --region " + region() + " --filters " + Shell.quote("[" + filters
+          + ",{\"Name\":\"instance-state-name\",\"Values\":[\"pending\",\"running\",\"stopping\",\"stopped\"]}]");
+    }
+
+    String terminate(Instance instance) {
+      return "aws ec2 terminate-instances --region " + region() + " --instance-ids " + Shell.quote(instance.id());
+    }
+
+    String parameters(String path) {
+      return "aws ssm get-parameters-by-path --region " + region() + " --path " + Shell.quote(path);
     }
 
     String logs(Optional<Instance> instance) {
-      return "aws logs get-log-events --region " + settings.region() + " --log-group-name " + settings.logGroup()
-          + " --log-stream-name " + instance.map(Instance::id).orElse("<instance id: the stream written to last>")
+      return "aws logs get-log-events --region " + region() + " --log-group-name " + Shell.quote(settings.logGroup())
+          + " --log-stream-name " + instance.map(i -> Shell.quote(i.id())).orElse("<instance id: the stream written to last>")
           + " --no-start-from-head --limit 100 (the migrator's own log, /opt/bfd-db-migrator/migrator-log.json on the instance)";
     }
 
+    String unit() {
+      return Shell.quote(settings.serviceUnit());
+    }
+
     String ssmShell(Instance instance, String command) {
-      return "aws ssm send-command --region " + settings.region() + " --instance-ids " + instance.id()
-          + " --document-name AWS-RunShellScript --parameters 'commands=[\"" + command + "\"]'";
+      return "aws ssm send-command --region " + region() + " --instance-ids " + Shell.quote(instance.id())
+          + " --document-name AWS-RunShellScript --parameters "
+          + Shell.quote("{\"commands\":[" + Shell.json(command) + "]}");
     }
   }
 }

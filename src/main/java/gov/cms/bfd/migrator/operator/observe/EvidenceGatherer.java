@@ -1,5 +1,6 @@
 package gov.cms.bfd.migrator.operator.observe;
 
+import gov.cms.bfd.migrator.operator.model.SystemdCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +80,7 @@ public class EvidenceGatherer {
     try {
       SentCommand sent = pending.get(key);
       if (sent == null || sent.at().plus(COMMAND_PATIENCE).isBefore(now)) {
-        String id = commands.send(target, instanceId, "systemctl show '" + unit + "' -p ActiveState -p ExecMainStatus -p ExecMainCode");
+        String id = commands.send(target, instanceId, SystemdCommands.show(unit));
         sent = new SentCommand(id, now);
         pending.put(key, sent);
       }

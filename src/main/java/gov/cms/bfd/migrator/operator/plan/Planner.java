@@ -8,6 +8,7 @@ import gov.cms.bfd.migrator.operator.api.AfterFailure;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
 import gov.cms.bfd.migrator.operator.diagnose.Verdict;
+import gov.cms.bfd.migrator.operator.model.Input;
 import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.observe.Instance;
 import gov.cms.bfd.migrator.operator.observe.Observation;
@@ -40,22 +41,28 @@ public final class Planner {
   public static final Duration STOP_RETRY = Duration.ofMinutes(10);
   private static final Set<String> SERVICE_RUNNING = Set.of("active", "activating", "deactivating", "reloading");
 
+  /** A plan whose approvals are guarded by the admission policy. */
   public Plan plan(Diagnosis diagnosis, Observation seen, Settings settings, Optional<Approval> approval,
       List<ActionRecord> history, Instant now) {
+    return plan(diagnosis, seen, settings, approval, Input.ApprovalGuard.ENFORCED, history, now);
+  }
+
+  public Plan plan(Diagnosis diagnosis, Observation seen, Settings settings, Optional<Approval> approval,
+      Input.ApprovalGuard guard, List<ActionRecord> history, Instant now) {
     // S3: nothing on a partial or failed observation.
     if (!seen.failures().isEmpty()) {
-      return new Plan(List.of(), fingerprint(List.of(), seen, diagnosis), Optional.of(
+      return new Plan(List.of(), fingerprint(List.of(), seen, diagnosis, settings), Optional.of(
           "nothing is planned on an incomplete observation: " + seen.failures().get(0).describe()), Optional.empty());
     }
     if (history.stream().anyMatch(ActionRecord::pending)) {
       ActionRecord pending = history.stream().filter(ActionRecord::pending).findFirst().orElseThrow();
       List<Step> candidates = candidates(diagnosis, seen, settings, history);
-      String fingerprint = fingerprint(candidates, seen, diagnosis);
+      String fingerprint = fingerprint(candidates, seen, diagnosis, settings);
       return new Plan(candidates.stream().map(s -> s.blocked("waits until " + pending.action() + " on " + pending.target()
           + " (recorded " + pending.time() + ") is verified")).toList(), fingerprint, Optional.empty(), Optional.empty());
     }
     List<Step> candidates = candidates(diagnosis, seen, settings, history);
-    String fingerprint = fingerprint(candidates, seen, diagnosis);
+    String fingerprint = fingerprint(candidates, seen, diagnosis, settings);
     Optional<Approval> valid = approval.filter(a -> a.fingerprint().equals(fingerprint))
         .filter(a -> history.stream().noneMatch(r -> r.fingerprint().equals(a.fingerprint()) && r.approvedBy().isPresent()));
     Optional<String> stale = approval.filter(a -> !a.fingerprint().equals(fingerprint))
@@ -65,7 +72,7 @@ public final class Planner {
     List<Step> steps = new ArrayList<>();
     boolean earlierPending = false;
     for (Step candidate : candidates) {
-      Step step = gate(candidate, diagnosis, seen, settings, valid, history, now, earlierPending, stale);
+      Step step = gate(candidate, diagnosis, seen, settings, valid, guard, history, now, earlierPending, stale);
       earlierPending = true; // one action at a time, in order: later steps wait for this one
       steps.add(step);
     }
@@ -92,7 +99,10 @@ public final class Planner {
     }
     queue.ifPresent(q -> steps.add(Step.candidate(ActionType.PurgeQueue, q.url(),
         "the queue blocks the next deployment: " + describe(verdict))));
-    if (settings.remediation().terminateInstance() && instance.isPresent()) {
+    // A switch the environment capped still shows its step, blocked, so the cap is visible where it bites.
+    boolean terminate = settings.remediation().terminateInstance()
+        || settings.remediation().cap("terminateInstance").isPresent();
+    if (terminate && instance.isPresent()) {
       steps.add(Step.candidate(ActionType.TerminateInstance, instance.get().id(),
           "migrator instance " + instance.get().id() + " lingers after its run (" + instance.get().state().ec2Name() + ")"));
     }
@@ -100,13 +110,15 @@ public final class Planner {
   }
 
   private static Step gate(Step step, Diagnosis diagnosis, Observation seen, Settings settings, Optional<Approval> approval,
-      List<ActionRecord> history, Instant now, boolean earlierPending, Optional<String> stale) {
+      Input.ApprovalGuard guard, List<ActionRecord> history, Instant now, boolean earlierPending,
+      Optional<String> stale) {
     Settings.Remediation remediation = settings.remediation();
     Optional<Instance> instance = latestInstance(seen);
     switch (step.action()) {
       case StopService -> {
         if (!remediation.stopService()) {
-          return step.blocked("spec.remediation.stopService is false: stop " + settings.serviceUnit() + " by hand");
+          return step.blocked(remediation.cap("stopService").map(c -> c.describe() + ": stop " + settings.serviceUnit()
+              + " by hand").orElse("spec.remediation.stopService is false: stop " + settings.serviceUnit() + " by hand"));
         }
         // S4: only a run judged stalled or orphaned (or one that has ended) is stopped.
         if (diagnosis.verdict() instanceof Verdict.InProgress) {
@@ -137,6 +149,10 @@ public final class Planner {
         }
       }
       case TerminateInstance -> {
+        if (!remediation.terminateInstance()) {
+          return step.blocked(remediation.cap("terminateInstance").map(c -> c.describe() + ": terminate it by hand")
+              .orElse("spec.remediation.terminateInstance is false"));
+        }
         if (instance.isEmpty()
             || !(instance.get().state() == Instance.State.stopped || serviceStopped(seen, instance.get(), history))) {
           return step.blocked("the service is not confirmed stopped and the instance is not stopped");
@@ -147,7 +163,8 @@ public final class Planner {
       return step.blocked("waits for the step before it");
     }
     if (remediation.mode() == RemediationMode.Observe) {
-      return step.observeOnly();
+      return remediation.cap("mode").map(c -> step.observeOnly(c.describe() + ": the operator only plans"))
+          .orElseGet(step::observeOnly);
     }
     long lastHour = history.stream().filter(r -> r.time().isAfter(now.minus(Duration.ofHours(1)))).count();
     if (lastHour >= remediation.maxActionsPerHour()) {
@@ -158,14 +175,22 @@ public final class Planner {
         || (step.action() == ActionType.PurgeQueue && remediation.afterFailure() == AfterFailure.Approve
             && removesFailureEvidence(diagnosis.verdict()));
     if (needsApproval) {
-      if (approval.isPresent()) {
+      if (approval.isPresent() && guard.enforced()) {
         return step.approvedBy(approval.get().approvedBy());
       }
-      return step.awaitingApproval(stale.orElse(remediation.mode() == RemediationMode.Approve
-          ? "spec.remediation.mode is Approve: set the annotations migrator.bfd.cms.gov/approve to status.planFingerprint "
-              + "and migrator.bfd.cms.gov/approved-by to your user"
-          : "purging removes the evidence of a failed run and spec.remediation.afterFailure is Approve: approve "
-              + "status.planFingerprint with the annotations migrator.bfd.cms.gov/approve and /approved-by"));
+      if (approval.isPresent()) {
+        return step.awaitingApproval("the approval by " + approval.get().approvedBy() + " is not acted on: "
+            + guard.missing().orElseThrow());
+      }
+      String why = remediation.mode() == RemediationMode.Approve
+          ? remediation.cap("mode").map(c -> c.describe()).orElse("spec.remediation.mode is Approve")
+              + ": set the annotations migrator.bfd.cms.gov/approve to status.planFingerprint"
+              + " and migrator.bfd.cms.gov/approved-by to your user (needs the verb approve: the migrator-approver role)"
+          : "purging removes the evidence of a failed run and "
+              + remediation.cap("afterFailure").map(c -> c.describe()).orElse("spec.remediation.afterFailure is Approve")
+              + ": approve status.planFingerprint with the annotations migrator.bfd.cms.gov/approve and /approved-by"
+              + " (needs the verb approve: the migrator-approver role)";
+      return step.awaitingApproval(stale.orElse(why));
     }
     return step;
   }
@@ -223,17 +248,22 @@ public final class Planner {
   }
 
   /**
-   * Changes whenever the actions, their targets or the evidence change: the steps, the messages in the
-   * queue, the instances and their states, the exit status; not with time or with the steps' states.
+   * Changes whenever the actions, their targets, the evidence or the effective remediation change: the steps, the
+   * messages in the queue, the instances and their states, the exit status, the mode and switches as capped by the
+   * environment, and where AWS is (region, role); not with time or with the steps' states. An approval given for
+   * one plan never authorizes another.
    */
-  static String fingerprint(List<Step> steps, Observation seen, Diagnosis diagnosis) {
+  static String fingerprint(List<Step> steps, Observation seen, Diagnosis diagnosis, Settings settings) {
     String evidence = steps.stream().map(s -> s.action() + "(" + s.target() + ")").collect(Collectors.joining(";"))
         + "|" + seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
             .map(q -> ((QueueState.Present) q).sample().stream().map(RawMessage::sqsMessageId).sorted()
                 .collect(Collectors.joining(","))).orElse("")
         + "|" + seen.instances().seenValue().orElse(List.of()).stream().map(i -> i.id() + ":" + i.state())
             .sorted().collect(Collectors.joining(","))
-        + "|" + (diagnosis.verdict() instanceof Verdict.Finished f ? f.exitStatus().map(String::valueOf).orElse("?") : "-");
+        + "|" + (diagnosis.verdict() instanceof Verdict.Finished f ? f.exitStatus().map(String::valueOf).orElse("?") : "-")
+        + "|" + settings.remediation().summary()
+        + "|" + settings.region() + "," + settings.roleArn().orElse("") + "," + settings.queueName() + ","
+        + settings.serviceUnit();
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(evidence.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash, 0, 8);

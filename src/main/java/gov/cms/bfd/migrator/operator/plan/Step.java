@@ -35,8 +35,11 @@ public record Step(ActionType action, String target, String reason, ActionState 
   }
 
   Step observeOnly() {
-    return new Step(action, target, reason, ActionState.ObserveOnly,
-        Optional.of("spec.remediation.mode is Observe: the operator only plans"), Optional.empty());
+    return observeOnly("spec.remediation.mode is Observe: the operator only plans");
+  }
+
+  Step observeOnly(String why) {
+    return new Step(action, target, reason, ActionState.ObserveOnly, Optional.of(why), Optional.empty());
   }
 
   Step approvedBy(String person) {

@@ -4,6 +4,7 @@ import gov.cms.bfd.migrator.operator.api.Condition;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.FailureMode;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
+import gov.cms.bfd.migrator.operator.api.Reasons;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +51,20 @@ public final class EventPlanner {
       events.add(new PlannedEvent("Normal", "Deployable", deployableAfter.get().message));
     }
     return events;
+  }
+
+  /**
+   * The one Warning for a status that could not be written, when the minimal status replaces a written one; none
+   * while it stays refused, however often the operator tries again.
+   */
+  public static List<PlannedEvent> unwritten(MigratorDeploymentStatus prior, MigratorDeploymentStatus minimal) {
+    boolean alreadyShown = Conditions.find(prior == null ? null : prior.conditions, ConditionTypes.READY)
+        .filter(c -> Reasons.STATUS_WRITE_FAILED.equals(c.reason)).isPresent();
+    if (alreadyShown) {
+      return List.of();
+    }
+    return List.of(new PlannedEvent("Warning", Reasons.STATUS_WRITE_FAILED,
+        Conditions.find(minimal.conditions, ConditionTypes.READY).map(c -> c.message).orElse("")));
   }
 
   private static String evidence(MigratorDeploymentStatus status) {

@@ -96,6 +96,7 @@ class HelmChartIT {
 
     assertThat(objects).extracting(o -> o.getKind() + " " + o.getMetadata().getName()).containsExactlyInAnyOrder(
         "CustomResourceDefinition migratordeployments.migrator.bfd.cms.gov",
+        "CustomResourceDefinition migratorenvironments.migrator.bfd.cms.gov",
         "ServiceAccount migrator-operator",
         "ClusterRole migrator-operator", "ClusterRoleBinding migrator-operator",
         "Role migrator-operator-leader-election", "RoleBinding migrator-operator-leader-election",
@@ -113,14 +114,19 @@ class HelmChartIT {
     assertThat(objects).extracting(o -> o.getKind() + " " + namespaceOf(o) + o.getMetadata().getName())
         .containsExactlyInAnyOrder(
             "ServiceAccount chart-ops/shard-a-migrator-operator",
-            "ClusterRole shard-a-migrator-operator-crd", "ClusterRoleBinding shard-a-migrator-operator-crd",
+            "ClusterRole shard-a-migrator-operator-cluster", "ClusterRoleBinding shard-a-migrator-operator-cluster",
             "Role chart-a/shard-a-migrator-operator", "RoleBinding chart-a/shard-a-migrator-operator",
             "Role chart-b/shard-a-migrator-operator", "RoleBinding chart-b/shard-a-migrator-operator",
             "Deployment chart-ops/shard-a-migrator-operator");
-    // cluster-wide, only the start-up check of the CRD
-    var crdRole = (ClusterRole) only(objects, "ClusterRole", "shard-a-migrator-operator-crd");
-    assertThat(crdRole.getRules()).flatExtracting(PolicyRule::getApiGroups).containsOnly("apiextensions.k8s.io");
-    assertThat(crdRole.getRules()).flatExtracting(PolicyRule::getResources).containsOnly("customresourcedefinitions");
+    // cluster-wide, only what is cluster-scoped: the start-up check of the CRD, the environments, the approval policy
+    var crdRole = (ClusterRole) only(objects, "ClusterRole", "shard-a-migrator-operator-cluster");
+    assertThat(crdRole.getRules()).flatExtracting(PolicyRule::getResources).containsOnly("customresourcedefinitions",
+        "migratorenvironments", "migratorenvironments/status", "validatingadmissionpolicies",
+        "validatingadmissionpolicybindings");
+    // namespace roles get nothing on environments
+    assertThat(objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
+        .flatMap(r -> r.getRules().stream()).flatMap(r -> r.getResources().stream()))
+        .noneMatch(resource -> resource.startsWith("migratorenvironments"));
     // in each watched namespace, what the cluster-wide default grants everywhere
     var defaultRules = ((ClusterRole) only(load(render(RELEASE, RELEASE_NAMESPACE)), "ClusterRole", RELEASE)).getRules();
     for (var role : objects.stream().filter(Role.class::isInstance).map(Role.class::cast).toList()) {
@@ -129,6 +135,35 @@ class HelmChartIT {
           .containsExactlyInAnyOrderElementsOf(defaultRules);
     }
     assertThat(dryRunApply(objects)).as("objects the API server refused").isEmpty();
+  }
+
+  @Test
+  void environmentsFromValuesAreCreatedWithTheirSpecAndAcceptedByTheApiServer() throws IOException {
+    Path values = Files.createTempFile("environments-", ".yaml");
+    Files.writeString(values, """
+        environments:
+          - name: prod
+            namespaces: [bfd]
+            allowedRemediation: {modes: [Approve, Observe]}
+          - name: test
+            namespaces: [bfd, bfd-test]
+            aws: {region: us-west-2, roleArn: "arn:aws:iam::123456789012:role/bfd-migrator-operator"}
+            instance: {tags: {Name: "bfd-${environment}-migrator", role: migrator}}
+        """);
+    var objects = load(render(RELEASE, RELEASE_NAMESPACE, "-f", values.toString()));
+
+    var environments = objects.stream().filter(o -> o.getKind().equals("MigratorEnvironment")).toList();
+    assertThat(environments).extracting(o -> o.getMetadata().getName()).containsExactly("prod", "test");
+    assertThat(dryRunApply(environments)).as("objects the API server refused").isEmpty();
+    // The operator's roles get no write on an environment's spec: only the platform declares it.
+    var operatorRole = (ClusterRole) only(objects, "ClusterRole", RELEASE);
+    assertThat(operatorRole.getRules()).filteredOn(r -> r.getResources().contains("migratorenvironments"))
+        .flatExtracting(PolicyRule::getVerbs).containsOnly("list", "watch");
+    assertThat(operatorRole.getRules()).filteredOn(r -> r.getResources().contains("migratorenvironments/status"))
+        .flatExtracting(PolicyRule::getVerbs).containsOnly("patch");
+    var approver = (ClusterRole) only(objects, "ClusterRole", "migrator-approver");
+    assertThat(approver.getRules()).flatExtracting(PolicyRule::getResources).containsOnly("migratordeployments");
+    assertThat(approver.getRules()).flatExtracting(PolicyRule::getVerbs).contains("approve");
   }
 
   @Test

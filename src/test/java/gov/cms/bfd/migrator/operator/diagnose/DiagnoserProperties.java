@@ -35,7 +35,7 @@ class DiagnoserProperties {
 
   static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
   /** Far under etcd's 1.5 MiB object limit, whatever the queue and the log hold. */
-  static final int STATUS_BOUND_BYTES = 256 * 1024;
+  static final int STATUS_BOUND_BYTES = 64 * 1024;
   private static final Settings SETTINGS = SettingsFixtures.defaults("test");
   private final Diagnoser diagnoser = new Diagnoser();
 

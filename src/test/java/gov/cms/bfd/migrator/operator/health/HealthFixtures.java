@@ -314,10 +314,10 @@ final class HealthFixtures {
   static MigratorDeploymentStatus reconcile(MigratorDeployment md, World world, Instant now) {
     Input input = input(md, now);
     if (!(input.settings() instanceof Input.Resolved.Valid valid) || valid.settings().suspend()) {
-      return COMPOSER.compose(input, md.getStatus());
+      return COMPOSER.compose(input, md.getStatus(), input.prior().history());
     }
     Settings settings = valid.settings();
-    AwsTarget target = Observer.target(settings);
+    AwsTarget target = Observer.target(settings, NAMESPACE, md.getMetadata().getName());
     Observation seen = observe(world, settings, now);
     Diagnosis diagnosis = DIAGNOSER.diagnose(seen, settings, now);
     List<ActionRecord> history = EXECUTOR.verify(input.prior().history(), seen, target, now);
@@ -360,11 +360,15 @@ final class HealthFixtures {
     return seen;
   }
 
-  /** The reconcile's input, converted from the resource as MigratorDeploymentReconciler.input does it. */
+  /**
+   * The reconcile's input, converted from the resource as MigratorDeploymentReconciler.input does it, for an
+   * environment with the defaults; the fixture's status history stands for the environment's ledger.
+   */
   private static Input input(MigratorDeployment md, Instant now) {
     Input.Resolved settings;
     try {
-      settings = new Input.Resolved.Valid(Settings.from(md.getSpec()));
+      String env = md.getSpec().environment;
+      settings = new Input.Resolved.Valid(Settings.from(md.getSpec(), env, SettingsFixtures.defaultedEnvironment(env)));
     } catch (InvalidSpecException e) {
       settings = new Input.Resolved.Invalid(e);
     }

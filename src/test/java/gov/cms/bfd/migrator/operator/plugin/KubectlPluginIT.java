@@ -16,10 +16,8 @@ import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.Scenario;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.WithTestResource;
@@ -36,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +54,6 @@ class KubectlPluginIT {
   private static final Duration WAIT = Duration.ofSeconds(40);
   private static final String APPROVE = MigratorDeployment.APPROVE_ANNOTATION;
   private static final String APPROVED_BY = MigratorDeployment.APPROVED_BY_ANNOTATION;
-  private static List<HasMetadata> installed;
 
   @Inject
   KubernetesClient client;
@@ -65,12 +61,10 @@ class KubectlPluginIT {
   private final List<Scenario> scenarios = new ArrayList<>();
   private String testName;
 
-  /** What a real install has: the admission policy, the approver role, alice bound to it in this namespace. */
+  /** What a real install has (the test bed installs the policy and the role): alice bound to the approver role. */
   @BeforeAll
-  static void installApprovalPolicyAndApprover() {
+  static void bindApprover() {
     var bed = TestBed.get();
-    installed = new ArrayList<>(bed.apply("deploy/approval-policy.yaml"));
-    installed.addAll(bed.apply("deploy/approver-rbac.yaml"));
     try (var admin = bed.client(); var alice = bed.as("alice")) {
       admin.namespaces().resource(new NamespaceBuilder()
           .withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
@@ -79,20 +73,6 @@ class KubectlPluginIT {
           .pollInterval(Duration.ofMillis(100)).until(() -> forgedApprovalIsDenied(admin));
       await("alice's RoleBinding is in effect").atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> alice.resources(MigratorDeployment.class).inNamespace(NAMESPACE).list() != null);
-    }
-  }
-
-  @AfterAll
-  static void removeApprovalPolicy() {
-    if (installed == null) {
-      return; // nothing was installed: the application or the test bed did not start
-    }
-    try (var admin = TestBed.get().client()) {
-      admin.resourceList(installed.stream().filter(r -> !(r instanceof ClusterRole)).toList()).delete();
-      // later test classes share this API server and must not meet the policy while its removal propagates
-      await("the approval policy no longer judges requests").atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(100)).until(() -> !forgedApprovalIsDenied(admin));
-      admin.resourceList(installed.stream().filter(r -> r instanceof ClusterRole).toList()).delete();
     }
   }
 

@@ -52,7 +52,14 @@ public final class Scenario implements AutoCloseable {
     return spec;
   }
 
+  /**
+   * The resource, after its MigratorEnvironment: bound to this scenario's namespace and allowing what the spec
+   * switches on (a test of the operator's repairs wants them to happen; tests of the caps declare their own).
+   */
   public MigratorDeployment create(MigratorDeploymentSpec spec) {
+    if (TestEnvironments.get(client, spec.environment) == null) {
+      TestEnvironments.declareFor(client, namespace, spec);
+    }
     var md = new MigratorDeployment();
     md.setMetadata(new ObjectMetaBuilder().withName(env).withNamespace(namespace).withAnnotations(new HashMap<>()).build());
     md.setSpec(spec);
@@ -74,9 +81,15 @@ public final class Scenario implements AutoCloseable {
         .filter(e -> env.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
   }
 
+  /** The environment's ledger and claim, as the operator wrote them. */
+  public gov.cms.bfd.migrator.operator.api.MigratorEnvironment environment() {
+    return TestEnvironments.get(client, env);
+  }
+
   @Override
   public void close() {
     client.resources(MigratorDeployment.class).inNamespace(namespace).delete();
+    TestEnvironments.forget(client, env);
     sim.close();
   }
 }
