@@ -375,6 +375,12 @@ def rss_kib(pid: int) -> dict:
 
 # ---- the fleet -------------------------------------------------------------------------------------------
 
+def environment(env: str) -> dict:
+    """The platform's declaration of the environment, bound to the bench namespace; AWS names all defaults."""
+    return {"apiVersion": "migrator.bfd.cms.gov/v1alpha1", "kind": "MigratorEnvironment",
+            "metadata": {"name": env}, "spec": {"namespaces": [NAMESPACE]}}
+
+
 def resource(env: str, poll: int, active: int) -> dict:
     return {"apiVersion": "migrator.bfd.cms.gov/v1alpha1", "kind": "MigratorDeployment",
             "metadata": {"name": env, "namespace": NAMESPACE},
@@ -427,9 +433,10 @@ def create_queues(aws: "Aws", names) -> None:
 
 
 def apply_resources(stack: Stack, names, poll: int, active: int) -> None:
-    """One MigratorDeployment per name, applied server-side in batches of 100."""
+    """One MigratorEnvironment and one MigratorDeployment per name, applied server-side in batches of 100."""
     for i in range(0, len(names), 100):
-        batch = {"apiVersion": "v1", "kind": "List", "items": [resource(e, poll, active) for e in names[i:i + 100]]}
+        items = [environment(e) for e in names[i:i + 100]] + [resource(e, poll, active) for e in names[i:i + 100]]
+        batch = {"apiVersion": "v1", "kind": "List", "items": items}
         kubectl(stack, "apply", "--server-side", "--field-manager", "bench", "-f", "-", input_text=json.dumps(batch))
 
 

@@ -127,7 +127,8 @@ start_moto() {
 install() {
   local k=("$kubectl" --kubeconfig "$dir/kubeconfig")
   "${k[@]}" apply --server-side -f "$root/crds/" >/dev/null
-  "${k[@]}" wait --for condition=Established crd/migratordeployments.migrator.bfd.cms.gov --timeout 60s >/dev/null
+  "${k[@]}" wait --for condition=Established crd/migratordeployments.migrator.bfd.cms.gov \
+    crd/migratorenvironments.migrator.bfd.cms.gov --timeout 60s >/dev/null
   # deploy/ without its Deployment (hack/sandbox/kustomization.yaml): the operator runs here as a local process
   "${k[@]}" apply --server-side -k "$root/hack/sandbox/" >/dev/null
   # alice may approve (deploy/approver-rbac.yaml); bob may not.
