@@ -306,7 +306,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
    */
   static boolean refused(KubernetesClientException e) {
     int code = e.getCode();
-    return code != 0 && code != 409 && code != 429 && code != 502 && code != 503 && code != 504;
+    // No code (0, or fabric8's -1) is no answer: the API server is away, not refusing.
+    return code > 0 && code != 408 && code != 409 && code != 429 && code != 502 && code != 503 && code != 504;
   }
 
   private void patchStatus(Context<MigratorDeployment> context, MigratorDeployment resource,
