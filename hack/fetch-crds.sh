@@ -22,7 +22,8 @@ while read -r module path; do
     echo "downloading $module from the Go module proxy"
     GOFLAGS=-mod=mod go mod download -json "$module" > /dev/null 2>&1 || true   # see above: the go-version "Error"
   fi
-  if [ -s "$zip" ] && unzip -l "$zip" "$module/$path" > /dev/null 2>&1; then
+  if [ -s "$zip" ] && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).getinfo(sys.argv[2])' \
+      "$zip" "$module/$path" 2> /dev/null; then
     echo "$module/$path present in $zip"
   else
     echo "cannot find $path in the module zip of $module ($zip):" >&2
