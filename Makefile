@@ -8,18 +8,29 @@ VERSION ?= $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml | head
 IMAGE ?= migrator-operator:$(VERSION)
 CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
 
-.PHONY: all test test-deps kube-binaries helm venv build crds docs image container-engine sandbox sandbox-down sandbox-status demo bench footprint clean
+.PHONY: all test test-deps kube-binaries helm promtool kstatus third-party-crds venv build crds docs chart plugin-release image container-engine sandbox sandbox-down sandbox-status demo bench footprint clean
 
 all: test
 
-## test-deps: Kubernetes binaries and helm built from Go modules (~/.kubeapitest) and moto in .venv; skipped when present
-test-deps: kube-binaries helm venv
+## test-deps: Kubernetes binaries, helm, promtool and the kstatus checker built from Go modules (~/.kubeapitest), the
+## Argo CD, Flux and Prometheus Operator modules whose CRDs the manifests are checked against (Go module cache), and
+## moto in .venv; each skipped when present
+test-deps: kube-binaries helm promtool kstatus third-party-crds venv
 
 kube-binaries:
 	@bash hack/build-kube-binaries.sh
 
 helm:
 	@bash hack/build-helm.sh
+
+promtool:
+	@bash hack/build-promtool.sh
+
+kstatus:
+	@bash hack/build-kstatus.sh
+
+third-party-crds:
+	@bash hack/fetch-crds.sh
 
 venv: $(VENV)/.installed
 
@@ -48,9 +59,21 @@ crds: build
 	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml target/kubernetes/migratorenvironments.migrator.bfd.cms.gov-v1.yml crds/
 	cp target/kubernetes/migratordeployments.migrator.bfd.cms.gov-v1.yml target/kubernetes/migratorenvironments.migrator.bfd.cms.gov-v1.yml helm/crds/
 
-## docs: refresh docs/configuration.md from crds/ (after `make crds`; a test fails while it is stale)
+## docs: refresh docs/configuration.md from crds/ (after `make crds`) and helm/README.md from helm/values.yaml (tests
+## fail while either is stale)
 docs:
-	$(MVN) -q test -Dtest=CrdReferenceTest -Dcrd.reference.write=true -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -q test -Dtest='CrdReferenceTest,ChartReadmeTest' -Dcrd.reference.write=true -Dchart.readme.write=true \
+	  -Dsurefire.failIfNoSpecifiedTests=false
+
+## chart: the Helm chart as an OCI-ready package, target/chart/migrator-operator-<chart version>.tgz (push it with
+## `helm push target/chart/migrator-operator-<version>.tgz oci://<registry>/<path>`)
+chart: helm
+	@mkdir -p target/chart
+	"$${KUBE_API_TEST_DIR:-$$HOME/.kubeapitest}/k8s/1.34.4-linux-amd64/helm" package helm/ -d target/chart
+
+## plugin-release: the kubectl plugin as a krew release, target/plugin/ (archive and manifest)
+plugin-release:
+	@bash hack/plugin-release.sh
 
 ## image: the container image $(IMAGE) from src/main/docker/Dockerfile.jvm, with docker or podman
 image: container-engine build

@@ -79,3 +79,30 @@ installed.
   resourceNames: ["migratordeployments-approved-by.migrator.bfd.cms.gov"]
   verbs: ["get"]
 {{- end -}}
+
+{{/*
+The operator's image: registry/repository, then @digest when one is given (repository:tag@digest when a tag is given
+too, readable and pinned), else :tag, the tag defaulting to the chart's appVersion.
+*/}}
+{{- define "migrator-operator.image" -}}
+{{- $image := .Values.image.repository -}}
+{{- with .Values.image.registry }}{{ $image = printf "%s/%s" (trimSuffix "/" .) $image }}{{ end -}}
+{{- if .Values.image.digest -}}
+{{- with .Values.image.tag }}{{ $image = printf "%s:%s" $image . }}{{ end -}}
+{{- printf "%s@%s" $image .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $image (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The job label the chart's ServiceMonitor and PodMonitor give the operator's series, and its alerts select. */}}
+{{- define "migrator-operator.job" -}}
+{{- include "migrator-operator.fullname" . -}}
+{{- end -}}
+
+{{/* The relabeling that sets that job label, whichever monitor scrapes. */}}
+{{- define "migrator-operator.jobRelabeling" -}}
+- action: replace
+  targetLabel: job
+  replacement: {{ include "migrator-operator.job" . }}
+{{- end -}}

@@ -43,6 +43,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * The one class that knows JOSDK: runs the pipeline for one MigratorDeployment and writes its status. Who may act
@@ -115,9 +116,12 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
   public UpdateControl<MigratorDeployment> reconcile(MigratorDeployment resource, Context<MigratorDeployment> context) {
     long started = System.nanoTime();
     long awsBefore = AwsCallMetrics.nanosWaitedOnThisThread();
+    // every log line of this reconcile names the resource (the plain format prints it, JSON has it under "mdc")
+    MDC.put("resource", resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
     try {
       return pipeline(resource, context);
     } finally {
+      MDC.remove("resource");
       metrics.reconciled(Duration.ofNanos(System.nanoTime() - started),
           Duration.ofNanos(AwsCallMetrics.nanosWaitedOnThisThread() - awsBefore));
       metrics.retainOnly(() -> {

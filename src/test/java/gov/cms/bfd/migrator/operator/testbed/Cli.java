@@ -8,7 +8,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs helm or kubectl (built by {@code make test-deps}) in the project directory and keeps what they said. */
+/**
+ * Runs a CLI that {@code make test-deps} builds (helm, kubectl, promtool, the kstatus checker) in the project directory
+ * and keeps what it said.
+ */
 public final class Cli {
 
   /** What a command said, and how it ended. */
@@ -33,9 +36,28 @@ public final class Cli {
     return run(projectRoot, "kubectl", args);
   }
 
+  /** promtool of hack/build-promtool.sh. */
+  public static Result promtool(Path projectRoot, String... args) {
+    return run(projectRoot, "promtool", args);
+  }
+
+  /** The kstatus checker of hack/build-kstatus.sh (tools/kstatus). */
+  public static Result kstatus(Path projectRoot, String... args) {
+    return run(projectRoot, "kstatus", args);
+  }
+
+  /** The go command on PATH (what {@code make test-deps} builds with), e.g. {@code go env GOMODCACHE}. */
+  public static Result go(Path projectRoot, String... args) {
+    return run(projectRoot, "go", "go", args);
+  }
+
   private static Result run(Path projectRoot, String tool, String... args) {
+    return run(projectRoot, tool, TestBed.tool(tool).toString(), args);
+  }
+
+  private static Result run(Path projectRoot, String tool, String executable, String... args) {
     List<String> command = new ArrayList<>();
-    command.add(TestBed.tool(tool).toString());
+    command.add(executable);
     command.addAll(List.of(args));
     try {
       Path out = Files.createTempFile(tool + "-", ".out");
