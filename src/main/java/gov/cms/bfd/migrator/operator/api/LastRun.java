@@ -15,4 +15,5 @@ public class LastRun {
   public String lastProgressTime;
   public String stopTime;
   public MessageFormat messageFormat;
+  public String migrationFile;
 }

@@ -1,6 +1,8 @@
 package gov.cms.bfd.migrator.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -38,4 +40,15 @@ public class MigratorDeployment extends CustomResource<MigratorDeploymentSpec, M
   public static final String APPROVE_ANNOTATION = GROUP + "/approve";
   /** Annotation naming who approved; an admission policy holds it to the requesting user. */
   public static final String APPROVED_BY_ANNOTATION = GROUP + "/approved-by";
+
+  /**
+   * The status, which the API server defaults to {@code {observedGeneration: -1}} until the operator writes one: a
+   * resource nothing has observed yet then reads as in progress (kstatus), never as current.
+   */
+  @Override
+  @Default("{}")
+  @JsonPropertyDescription("What the operator last saw, concluded, planned and did; written by the operator only.")
+  public MigratorDeploymentStatus getStatus() {
+    return super.getStatus();
+  }
 }

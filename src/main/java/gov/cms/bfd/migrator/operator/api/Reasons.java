@@ -18,6 +18,8 @@ public final class Reasons {
   // MigratorEnvironment's Claimed
   public static final String CLAIMED = "Claimed";
   public static final String NOT_CLAIMED = "NotClaimed";
+  /** Reconciling: the operator repairs by itself (an action planned or being verified). */
+  public static final String REMEDIATING = "Remediating";
   // QueueEmpty
   public static final String QUEUE_HAS_MESSAGES = "QueueHasMessages";
   public static final String QUEUE_IS_EMPTY = "QueueIsEmpty";

@@ -24,4 +24,16 @@ public record Plan(List<Step> steps, String fingerprint, Optional<String> held, 
   public Optional<Step> next() {
     return steps.stream().filter(Step::ready).findFirst();
   }
+
+  /**
+   * Whether the operator moves this plan on by itself (its first step is ready, or waits only on the operator's
+   * own work or on time) or only a person can (an approval, a switch, a cap, a check by hand); empty when there is
+   * nothing to do. Steps run in order, so the first one decides.
+   */
+  public Optional<Mover> mover() {
+    return steps.stream().findFirst().map(first -> first.clearsByItself() ? Mover.OPERATOR : Mover.PERSON);
+  }
+
+  /** Who moves a plan on. */
+  public enum Mover { OPERATOR, PERSON }
 }

@@ -58,7 +58,7 @@ public final class Planner {
       ActionRecord pending = history.stream().filter(ActionRecord::pending).findFirst().orElseThrow();
       List<Step> candidates = candidates(diagnosis, seen, settings, history);
       String fingerprint = fingerprint(candidates, seen, diagnosis, settings);
-      return new Plan(candidates.stream().map(s -> s.blocked("waits until " + pending.action() + " on " + pending.target()
+      return new Plan(candidates.stream().map(s -> s.waiting("waits until " + pending.action() + " on " + pending.target()
           + " (recorded " + pending.time() + ") is verified")).toList(), fingerprint, Optional.empty(), Optional.empty());
     }
     List<Step> candidates = candidates(diagnosis, seen, settings, history);
@@ -122,7 +122,7 @@ public final class Planner {
         }
         // S4: only a run judged stalled or orphaned (or one that has ended) is stopped.
         if (diagnosis.verdict() instanceof Verdict.InProgress) {
-          return step.blocked("the migration is in progress");
+          return step.waiting("the migration is in progress");
         }
         Optional<ActionRecord> lastStop = history.stream()
             .filter(r -> r.action() == ActionType.StopService && r.target().equals(step.target())).findFirst();
@@ -138,14 +138,15 @@ public final class Planner {
         // S1: no purge while any instance may run, unless its service was confirmed stopped.
         List<Instance> unconfirmed = unconfirmedRunning(seen, history);
         if (!unconfirmed.isEmpty()) {
-          return step.blocked("instance " + unconfirmed.get(0).id() + " is " + unconfirmed.get(0).state().ec2Name()
+          // The stop before it (or what blocks that stop) decides who moves this on.
+          return step.waiting("instance " + unconfirmed.get(0).id() + " is " + unconfirmed.get(0).state().ec2Name()
               + " and its service is not confirmed stopped");
         }
         Optional<Instant> lastPurge = history.stream().filter(r -> r.action() == ActionType.PurgeQueue)
             .filter(r -> r.target().equals(step.target()) && r.outcome() != ActionOutcome.Failed)
             .map(ActionRecord::time).max(Comparator.naturalOrder());
         if (lastPurge.isPresent() && lastPurge.get().plus(PURGE_SPACING).isAfter(now)) {
-          return step.blocked("AWS allows one purge per queue every 60 seconds; the last was at " + lastPurge.get());
+          return step.waiting("AWS allows one purge per queue every 60 seconds; the last was at " + lastPurge.get());
         }
       }
       case TerminateInstance -> {
@@ -155,12 +156,12 @@ public final class Planner {
         }
         if (instance.isEmpty()
             || !(instance.get().state() == Instance.State.stopped || serviceStopped(seen, instance.get(), history))) {
-          return step.blocked("the service is not confirmed stopped and the instance is not stopped");
+          return step.waiting("the service is not confirmed stopped and the instance is not stopped");
         }
       }
     }
     if (earlierPending) {
-      return step.blocked("waits for the step before it");
+      return step.waiting("waits for the step before it");
     }
     if (remediation.mode() == RemediationMode.Observe) {
       return remediation.cap("mode").map(c -> step.observeOnly(c.describe() + ": the operator only plans"))

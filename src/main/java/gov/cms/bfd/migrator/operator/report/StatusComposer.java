@@ -17,6 +17,7 @@ import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
 import gov.cms.bfd.migrator.operator.model.DesiredCondition;
 import gov.cms.bfd.migrator.operator.model.Input;
+import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.model.Text;
 import gov.cms.bfd.migrator.operator.observe.ConfigCheck;
 import gov.cms.bfd.migrator.operator.observe.Instance;
@@ -42,8 +43,9 @@ public class StatusComposer {
    */
   static final int SENTENCE_BYTES = 512;
   static final int TARGET_BYTES = 320;
-  static final int STEP_BYTES = 800;
-  static final int MAX_STEPS = 10;
+  /** A step holds a command to paste, both routes to the instance: long enough never to cut one. */
+  static final int STEP_BYTES = 1500;
+  static final int MAX_STEPS = 14;
   static final int MAX_INSTANCES = 10;
   static final int MAX_CHECKS = 8;
   static final int MAX_MESSAGES = 15;
@@ -125,11 +127,16 @@ public class StatusComposer {
     next.plannedActions = plan.map(StatusComposer::plannedActions).orElse(null);
     next.planFingerprint = plan.filter(p -> !p.steps().isEmpty()).map(Plan::fingerprint).orElse(null);
     next.observedGeneration = input.generation();
-    next.conditions = Conditions.merge(prior == null ? null : prior.conditions, diagnosis.conditions(),
-        input.generation(), input.now());
     next.failureMode = diagnosis.failureMode().orElse(prior == null ? null : prior.failureMode);
-    next.runbook = runbook(diagnosis);
-    next.lastRun = LastRuns.of(diagnosis.verdict()).orElse(prior == null ? null : prior.lastRun);
+    next.lastRun = LastRuns.of(diagnosis.verdict(), diagnosis.log()).orElse(prior == null ? null : prior.lastRun);
+    Settings settings = ((Input.Resolved.Valid) input.settings()).settings();
+    List<String> nextSteps = NextSteps.of(input, settings, seen, diagnosis, plan, history,
+        Optional.ofNullable(next.lastRun));
+    next.runbook = runbook(diagnosis, nextSteps);
+    List<DesiredCondition> conditions = new ArrayList<>(Kstatus.conditions(seen, diagnosis, plan, history, nextSteps));
+    diagnosis.conditions().stream().filter(c -> ConditionTypes.DOMAIN.contains(c.type())).forEach(conditions::add);
+    next.conditions = Conditions.merge(prior == null ? null : prior.conditions, conditions, input.generation(),
+        input.now());
     next.queue = seen.queue().seenValue().map(q -> queue(q, diagnosis)).orElse(prior == null ? null : prior.queue);
     next.instances = seen.instances().seenValue().map(StatusComposer::instances)
         .orElse(prior == null ? null : prior.instances);
@@ -170,12 +177,11 @@ public class StatusComposer {
     return actions.isEmpty() ? null : actions;
   }
 
-  private static RunbookGuidance runbook(Diagnosis diagnosis) {
+  private static RunbookGuidance runbook(Diagnosis diagnosis, List<String> nextSteps) {
     RunbookGuidance guidance = new RunbookGuidance();
     guidance.section = diagnosis.runbook().section();
     guidance.url = diagnosis.runbook().url();
-    guidance.nextSteps = diagnosis.runbook().nextSteps().stream().limit(MAX_STEPS).map(t -> Text.bound(t, STEP_BYTES))
-        .toList();
+    guidance.nextSteps = nextSteps.stream().limit(MAX_STEPS).map(t -> Text.bound(t, STEP_BYTES)).toList();
     return guidance;
   }
 

@@ -140,7 +140,7 @@ class ExecutorTest {
   }
 
   private static Step step(ActionType action, String target) {
-    return new Step(action, target, "test", ActionState.Ready, Optional.empty(), Optional.empty());
+    return new Step(action, target, "test", ActionState.Ready, Optional.empty(), Optional.empty(), true);
   }
 
   private static ActionRecord intent(ActionType action, String target) {

@@ -123,6 +123,10 @@ final class HealthFixtures {
 
   static Fixture noStatusYet() {
     MigratorDeployment md = resource("test", 1);
+    // As the API server returns it: the CRD defaults status to {conditions: [], observedGeneration: -1}.
+    var defaulted = new gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus();
+    defaulted.observedGeneration = -1L;
+    md.setStatus(defaulted);
     return new Fixture("no-status-yet", "just applied; the operator has not written status yet", md);
   }
 
