@@ -6,12 +6,14 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * One BFD environment whose migrator deployments the operator watches over and recovers.
+ * One BFD environment whose migrator deployments the operator watches over and recovers. {@code kubectl get md -o wide}
+ * adds the Ready condition's reason and what a person must do (the Stalled condition's message).
  *
  * <p>The CRD generator orders printer columns by jsonPath, case-insensitively, whatever order they are
  * declared in. Deployable's filter uses single quotes so that it sorts after Ready's (a double quote sorts
@@ -19,7 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(MigratorDeployment.GROUP)
 @Version(MigratorDeployment.VERSION)
-@ShortNames("md")
+@ShortNames({"md", "migdep"})
+@Categories({"migrator", "bfd"})
 @ValidationRule(value = "has(self.spec)", message = "spec is required: set at least spec.environment")
 @AdditionalPrinterColumn(name = "Environment", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".spec.environment")
@@ -29,6 +32,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type=='Deployable')].status")
 @AdditionalPrinterColumn(name = "Failure mode", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.failureMode")
+@AdditionalPrinterColumn(name = "Reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1,
+    jsonPath = ".status.conditions[?(@.type=='Ready')].reason")
+@AdditionalPrinterColumn(name = "Message", type = AdditionalPrinterColumn.Type.STRING, priority = 1,
+    jsonPath = ".status.conditions[?(@.type=='Stalled')].message")
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = ".metadata.creationTimestamp")
 public class MigratorDeployment extends CustomResource<MigratorDeploymentSpec, MigratorDeploymentStatus>

@@ -297,7 +297,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
       }
       return UpdateControl.noUpdate();
     }
-    EventPlanner.between(resource.getStatus(), status).forEach(e -> events.emit(resource, e, input.now()));
+    EventPlanner.between(resource.getStatus(), status, input.annotations())
+        .forEach(e -> events.emit(resource, e, input.now()));
     if (status.failureMode != (resource.getStatus() == null ? null : resource.getStatus().failureMode)) {
       LOG.infof("%s/%s: failure mode %s", input.namespace(), input.name(), status.failureMode);
     }

@@ -21,7 +21,8 @@ import java.util.Optional;
  * state right: Stalled=True whenever only a person can move the resource on (a runbook failure awaiting a fix or an
  * approval, a switch or cap that blocks a repair, access denied), with the failure mode as reason and the first next
  * step as message; Reconciling=True only while the operator itself makes progress (a migration it follows, a repair
- * it runs or verifies, AWS it retries). Pure: composed after planning, since who moves a plan on is the plan's.
+ * it runs or verifies, AWS it retries). A False Reconciling or Stalled says nothing more than its reason: describe
+ * shows what matters, not boilerplate. Pure: composed after planning, since who moves a plan on is the plan's.
  */
 final class Kstatus {
 
@@ -36,7 +37,7 @@ final class Kstatus {
       String message = "The operator's AWS role is denied " + denied.get().action() + " (" + denied.get().detail()
           + "); grant it (deploy/iam-policy.json) and the operator continues.";
       return List.of(isFalse(ConditionTypes.READY, Reasons.ACCESS_DENIED, message),
-          isFalse(ConditionTypes.RECONCILING, Reasons.ACCESS_DENIED, "Waiting for a person to fix IAM."),
+          isFalse(ConditionTypes.RECONCILING, Reasons.ACCESS_DENIED, ""),
           isTrue(ConditionTypes.STALLED, Reasons.ACCESS_DENIED, message));
     }
     if (!failures.isEmpty()) {
@@ -44,7 +45,7 @@ final class Kstatus {
           .reduce((a, b) -> a + "; " + b).orElseThrow() + ". Retrying.";
       return List.of(isFalse(ConditionTypes.READY, Reasons.AWS_UNAVAILABLE, message),
           isTrue(ConditionTypes.RECONCILING, Reasons.AWS_UNAVAILABLE, message),
-          isFalse(ConditionTypes.STALLED, Reasons.AWS_UNAVAILABLE, "Nothing a person needs to do: the operator retries."));
+          isFalse(ConditionTypes.STALLED, Reasons.AWS_UNAVAILABLE, ""));
     }
     DesiredCondition deployable = diagnosis.conditions().stream()
         .filter(c -> c.type().equals(ConditionTypes.DEPLOYABLE)).findFirst().orElseThrow();
@@ -53,16 +54,16 @@ final class Kstatus {
       DesiredCondition reconciling = pending
           .map(p -> isTrue(ConditionTypes.RECONCILING, Reasons.REMEDIATING, "Verifying " + p.action() + " on "
               + p.target() + " (recorded " + p.time() + ")."))
-          .orElse(isFalse(ConditionTypes.RECONCILING, Reasons.OBSERVED, "Observed; nothing is changing."));
+          .orElse(isFalse(ConditionTypes.RECONCILING, Reasons.OBSERVED, ""));
       return List.of(isTrue(ConditionTypes.READY, Reasons.READY_TO_DEPLOY, deployable.message()), reconciling,
-          isFalse(ConditionTypes.STALLED, Reasons.READY_TO_DEPLOY, "Deployable; nothing waits for a person."));
+          isFalse(ConditionTypes.STALLED, Reasons.READY_TO_DEPLOY, ""));
     }
     String reason = diagnosis.failureMode().filter(m -> m != FailureMode.None).map(Enum::name)
         .orElse(deployable.reason());
     if (diagnosis.active()) {
       return List.of(isFalse(ConditionTypes.READY, Reasons.MIGRATION_IN_PROGRESS, deployable.message()),
           isTrue(ConditionTypes.RECONCILING, Reasons.MIGRATION_IN_PROGRESS, "Following the running migration."),
-          isFalse(ConditionTypes.STALLED, Reasons.MIGRATION_IN_PROGRESS, "A migration runs; nothing waits for a person."));
+          isFalse(ConditionTypes.STALLED, Reasons.MIGRATION_IN_PROGRESS, ""));
     }
     boolean operatorMoves = pending.isPresent()
         || plan.flatMap(Plan::mover).filter(m -> m == Plan.Mover.OPERATOR).isPresent();
@@ -72,17 +73,17 @@ final class Kstatus {
               + plan.orElseThrow().steps().get(0).target());
       return List.of(isFalse(ConditionTypes.READY, reason, deployable.message()),
           isTrue(ConditionTypes.RECONCILING, Reasons.REMEDIATING, "The operator is " + what + "."),
-          isFalse(ConditionTypes.STALLED, Reasons.REMEDIATING, "Nothing waits for a person: the operator repairs."));
+          isFalse(ConditionTypes.STALLED, Reasons.REMEDIATING, ""));
     }
     if (deployable.status() == ConditionStatus.Unknown) {
       return List.of(isFalse(ConditionTypes.READY, deployable.reason(), deployable.message()),
           isTrue(ConditionTypes.RECONCILING, deployable.reason(), deployable.message()),
-          isFalse(ConditionTypes.STALLED, deployable.reason(), "The operator looks again."));
+          isFalse(ConditionTypes.STALLED, deployable.reason(), ""));
     }
     // The first next step first: a condition message is cut past a few hundred bytes.
     String stalled = first + deployable.message();
     return List.of(isFalse(ConditionTypes.READY, reason, deployable.message()),
-        isFalse(ConditionTypes.RECONCILING, reason, "Only a person can move this on."),
+        isFalse(ConditionTypes.RECONCILING, reason, ""),
         isTrue(ConditionTypes.STALLED, reason, stalled));
   }
 }

@@ -14,6 +14,7 @@ import gov.cms.bfd.migrator.operator.api.QueueStatus;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.api.RunbookGuidance;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.diagnose.Run;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
 import gov.cms.bfd.migrator.operator.model.DesiredCondition;
 import gov.cms.bfd.migrator.operator.model.Input;
@@ -44,11 +45,12 @@ public class StatusComposer {
   static final int SENTENCE_BYTES = 512;
   static final int TARGET_BYTES = 320;
   /** A step holds a command to paste, both routes to the instance: long enough never to cut one. */
-  static final int STEP_BYTES = 1500;
-  static final int MAX_STEPS = 14;
+  static final int STEP_BYTES = 1400;
+  static final int MAX_STEPS = 12;
   static final int MAX_INSTANCES = 10;
   static final int MAX_CHECKS = 8;
-  static final int MAX_MESSAGES = 15;
+  static final int MAX_MESSAGES = 10;
+  static final int MAX_RUNS = 5;
   static final int MAX_ACTIONS = 5;
   static final int CHECK_DETAIL_BYTES = 384;
 
@@ -191,7 +193,11 @@ public class StatusComposer {
       queue.url = present.url();
       queue.visible = present.visible();
       queue.inFlight = present.inFlight();
-      queue.messages = diagnosis.messages().stream().limit(MAX_MESSAGES).map(QueueMessages::of).toList();
+      queue.runs = Run.of(diagnosis.messages()).stream().sorted(Comparator.comparing(Run::lastSentAt).reversed())
+          .limit(MAX_RUNS).map(QueueMessages::summary).toList();
+      // Progress and heartbeats are in runs; what ends a run, and what nobody could read, is kept whole.
+      queue.messages = diagnosis.messages().stream().filter(QueueMessages::isEvidence).limit(MAX_MESSAGES)
+          .map(QueueMessages::of).toList();
     } else {
       queue.visible = 0L;
       queue.inFlight = 0L;
