@@ -40,6 +40,8 @@ public final class Reasons {
   public static final String IN_PROGRESS = "InProgress";
   // Deployable and Ready when nothing blocks
   public static final String READY_TO_DEPLOY = "ReadyToDeploy";
+  /** Deployable, but no queue, instance or log group of the environment exists: perhaps a misspelt name. */
+  public static final String ENVIRONMENT_NOT_FOUND = "EnvironmentNotFound";
 
   private Reasons() {}
 }

@@ -5,7 +5,6 @@ import gov.cms.bfd.migrator.operator.diagnose.RunbookAdvice.Kind;
 import gov.cms.bfd.migrator.operator.diagnose.RunbookAdvice.Step;
 import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.model.Shell;
-import gov.cms.bfd.migrator.operator.model.Shell;
 import gov.cms.bfd.migrator.operator.observe.Instance;
 import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
@@ -31,6 +30,14 @@ final class Runbook {
           + "); it retries by itself."));
       steps.add(new Step(Kind.READ_MESSAGES, "Check by hand meanwhile: " + names.receive()));
       return new RunbookAdvice("Undeployable State", RunbookAdvice.PAGE + "#undeployable-state", steps);
+    }
+    if (verdict instanceof Verdict.Clean && Diagnoser.misnamed(seen)) {
+      steps.add(new Step(Kind.FIX, "Nothing of environment '" + names.environment() + "' exists in region "
+          + settings.region() + ": no queue " + names.queueName() + ", no migrator instance, no log group "
+          + settings.logGroup() + ". Unless this environment is new, check its name and region: "
+          + "kubectl get migratorenvironment " + Shell.quote(names.environment()) + " -o yaml"));
+      steps.add(new Step(Kind.NOTE, "The gate is open, as the deploy pipeline's pre-check would be on a missing queue."));
+      return new RunbookAdvice("None", RunbookAdvice.PAGE, steps);
     }
     if (verdict instanceof Verdict.Clean) {
       steps.add(new Step(Kind.NOTE, "Nothing to do: " + names.queueWord()

@@ -84,6 +84,11 @@ public final class EventPlanner {
     if (nowBlocked && !wasBlocked && !enteredFailure) {
       events.add(new PlannedEvent("Warning", "Undeployable", evidence));
     }
+    boolean nothingFound = deployableAfter.filter(c -> Reasons.ENVIRONMENT_NOT_FOUND.equals(c.reason)).isPresent();
+    boolean nothingFoundBefore = deployableBefore.filter(c -> Reasons.ENVIRONMENT_NOT_FOUND.equals(c.reason)).isPresent();
+    if (nothingFound && !nothingFoundBefore) {
+      events.add(new PlannedEvent("Warning", Reasons.ENVIRONMENT_NOT_FOUND, deployableAfter.get().message));
+    }
     boolean nowDeployable = deployableAfter.map(c -> "True".equals(c.status)).orElse(false);
     if (nowDeployable && wasBlocked) {
       events.add(new PlannedEvent("Normal", "Deployable", deployableAfter.get().message));

@@ -24,11 +24,11 @@ import java.util.Optional;
  * it runs or verifies, AWS it retries). A False Reconciling or Stalled says nothing more than its reason: describe
  * shows what matters, not boilerplate. Pure: composed after planning, since who moves a plan on is the plan's.
  */
-final class Kstatus {
+public final class Kstatus {
 
   private Kstatus() {}
 
-  static List<DesiredCondition> conditions(Observation seen, Diagnosis diagnosis, Optional<Plan> plan,
+  public static List<DesiredCondition> conditions(Observation seen, Diagnosis diagnosis, Optional<Plan> plan,
       List<ActionRecord> history, List<String> nextSteps) {
     String first = nextSteps.isEmpty() ? "" : "Next: " + nextSteps.get(0) + " — ";
     List<AwsFailure> failures = seen.failures();
@@ -55,7 +55,8 @@ final class Kstatus {
           .map(p -> isTrue(ConditionTypes.RECONCILING, Reasons.REMEDIATING, "Verifying " + p.action() + " on "
               + p.target() + " (recorded " + p.time() + ")."))
           .orElse(isFalse(ConditionTypes.RECONCILING, Reasons.OBSERVED, ""));
-      return List.of(isTrue(ConditionTypes.READY, Reasons.READY_TO_DEPLOY, deployable.message()), reconciling,
+      // Deployable's reason: ReadyToDeploy, or EnvironmentNotFound when nothing of the environment exists in AWS.
+      return List.of(isTrue(ConditionTypes.READY, deployable.reason(), deployable.message()), reconciling,
           isFalse(ConditionTypes.STALLED, Reasons.READY_TO_DEPLOY, ""));
     }
     String reason = diagnosis.failureMode().filter(m -> m != FailureMode.None).map(Enum::name)

@@ -75,7 +75,10 @@ class DiagnoserProperties {
       assertThat(diagnosis.condition(ConditionTypes.INSTANCE_ABSENT).status()).isEqualTo(ConditionStatus.Unknown);
     }
     if (!seen.failures().isEmpty()) {
-      assertThat(diagnosis.condition(ConditionTypes.READY).status()).isEqualTo(ConditionStatus.False);
+      var ready = gov.cms.bfd.migrator.operator.report.Kstatus.conditions(seen, diagnosis, java.util.Optional.empty(),
+          java.util.List.of(), java.util.List.of()).stream().filter(c -> c.type().equals(ConditionTypes.READY))
+          .findFirst().orElseThrow();
+      assertThat(ready.status()).isEqualTo(ConditionStatus.False);
     }
   }
 
