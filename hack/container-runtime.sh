@@ -22,7 +22,8 @@ say() { printf 'container-runtime: %s\n' "$*"; }
 
 answers() { docker -H "unix://$socket" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
-ours() { [ -f "$state/dockerd.pid" ] && kill -0 "$(cat "$state/dockerd.pid")" 2>/dev/null; }
+# the daemon this script started: its pid, still a dockerd (pids are reused, and soon where pid_max is 32768)
+ours() { [ -f "$state/dockerd.pid" ] && [ "$(cat "/proc/$(cat "$state/dockerd.pid")/comm" 2>/dev/null)" = dockerd ]; }
 
 install() {
   local missing=()

@@ -106,6 +106,27 @@ trap 'say "stopping"; stop_all; exit 0' TERM INT
 
 # Mount events (volumes of pods) must reach the kubelet and containerd in both directions.
 mount --make-rshared /
+
+# A privileged container can write the machine's own kernel settings, and the kubelet sets six of them at start
+# (kernel.panic=10 among them) unless they already read as it wants. Here they read so (a file bound over each),
+# and /proc/sys is read-only but for its network part, which belongs to this container's network namespace
+# (forwarding for the pods, kube-proxy's settings): the node changes nothing of the machine's kernel.
+settings=/run/node-sysctl
+mkdir -p "$settings"
+for setting in vm/overcommit_memory=1 vm/panic_on_oom=0 kernel/panic=10 kernel/panic_on_oops=1 \
+    kernel/keys/root_maxkeys=1000000 kernel/keys/root_maxbytes=25000000; do
+  key=${setting%=*}
+  echo "${setting#*=}" > "$settings/${key//\//.}"
+  mount --bind "$settings/${key//\//.}" "/proc/sys/$key"
+  mount -o remount,bind,ro "/proc/sys/$key"
+done
+mkdir -p /run/node-proc
+mount -t proc proc /run/node-proc
+mount --rbind /proc/sys /proc/sys
+mount -o remount,bind,ro /proc/sys
+mount --bind /run/node-proc/sys/net /proc/sys/net
+umount /run/node-proc
+
 # overlayfs cannot take an overlay (the container's root) as its upper layer; a tmpfs it can
 mountpoint -q /var/lib/containerd || mount -t tmpfs -o mode=0711 tmpfs /var/lib/containerd
 

@@ -26,7 +26,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,11 +80,17 @@ class ClusterE2EIT {
   private KubernetesClient admin;
   private HoldingProxy aws;
   private boolean failed;
+  private Map<String, String> kernelSettings;
 
   @BeforeAll
-  void startNodeAndInstall() throws Exception {
+  void startNodeAndInstall() {
+    step(this::install);
+  }
+
+  private void install() throws Exception {
     TestBed.get().moto().reset();
     docker = DockerDaemon.get();
+    kernelSettings = KubeNode.machineKernelSettings();
     node = KubeNode.start();
     figures.put("node Ready", node.startup().toMillis() + " ms after the container was asked for");
     admin = node.client();
@@ -98,18 +104,22 @@ class ClusterE2EIT {
     node.importImages(image(tag), image(upgradeTag));
     figures.put("image import", millisSince(started) + " ms (docker save, ctr import)");
 
-    aws = new HoldingProxy(TestBed.get().moto().endpoint(), "AmazonSQS.PurgeQueue", node.hostAddress());
+    aws = awsForPods();
     started = System.nanoTime();
     helm("install", RELEASE, "helm/", "--namespace", NAMESPACE, "--create-namespace",
         "--set", "image.repository=" + REPOSITORY, "--set", "image.tag=" + tag, "--set", "image.pullPolicy=Never",
-        "--set", "aws.endpointUrl=" + awsEndpointForPods());
+        "--set", "aws.endpointUrl=" + aws.endpoint());
     awaitPods(1, ready(), "one Ready operator pod");
     figures.put("install to Ready pod", millisSince(started) + " ms (helm install to the pod's Ready condition)");
   }
 
-  /** Where the pods reach AWS: moto (or the realism layer in front of it) through the proxy that counts purges. */
-  private URI awsEndpointForPods() {
-    return aws.endpoint();
+  /**
+   * AWS as the operator's pods reach it, said in this one place: the test bed's moto (the realism layer in front of it,
+   * once there is one) behind a proxy that listens where the node's pods reach this machine, and counts, or holds,
+   * the PurgeQueue calls.
+   */
+  private HoldingProxy awsForPods() throws IOException {
+    return new HoldingProxy(TestBed.get().moto().endpoint(), "AmazonSQS.PurgeQueue", node.hostAddress());
   }
 
   @BeforeEach
@@ -141,7 +151,11 @@ class ClusterE2EIT {
         }
       } finally {
         if (docker != null) {
-          docker.docker("rmi", image(tag), image(upgradeTag));
+          for (String image : List.of(image(tag), image(upgradeTag))) {
+            if (!docker.docker("images", "--quiet", image).isBlank()) {
+              docker.docker("rmi", image);
+            }
+          }
         }
       }
     }
@@ -166,6 +180,8 @@ class ClusterE2EIT {
       assertThat(kubectl("logs", name).ok()).as("kubectl logs " + name)
           .contains("leader election on: Lease " + NAMESPACE + "/" + LEASE + " as " + name)
           .contains("Starting 'migratordeployment' controller");
+      assertThat(KubeNode.machineKernelSettings()).as("this machine's kernel settings, with a node and a pod running")
+          .isEqualTo(kernelSettings);
     });
   }
 

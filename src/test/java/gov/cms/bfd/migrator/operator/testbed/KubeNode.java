@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jboss.logging.Logger;
 import org.testcontainers.containers.Container;
 import org.testcontainers.k3s.K3sContainer;
@@ -57,6 +59,19 @@ public final class KubeNode implements AutoCloseable {
     LOG.infof("node %s (%s) Ready %d ms after its container was asked for", container.getContainerId().substring(0, 12),
         IMAGE, startup.toMillis());
     return new KubeNode(container, docker, startup, kubeconfig);
+  }
+
+  /**
+   * The machine's kernel settings that a kubelet sets at start where it may (a privileged container may): read from
+   * this machine's /proc/sys, to show that the node left them as they were.
+   */
+  public static Map<String, String> machineKernelSettings() throws IOException {
+    Map<String, String> settings = new TreeMap<>();
+    for (String key : List.of("vm/overcommit_memory", "vm/panic_on_oom", "kernel/panic", "kernel/panic_on_oops",
+        "kernel/keys/root_maxkeys", "kernel/keys/root_maxbytes")) {
+      settings.put(key, Files.readString(Path.of("/proc/sys", key)).strip());
+    }
+    return settings;
   }
 
   /** From asking for the container to the node's Ready condition. */
