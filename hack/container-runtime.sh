@@ -38,8 +38,9 @@ install() {
   say "installing ${missing[*]} from Debian's packages"
   # the lists may be missing or old on a new machine; apt-get install needs them
   apt-get update -q >/dev/null
-  # no service is started by the install: the tests start the daemon they need and stop it after
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  # Without an init system (a container, a CI sandbox) no service starts; where systemd starts Debian's docker
+  # service, `up` finds it answering and uses it, as it would a developer's own daemon.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 up() {
