@@ -1,11 +1,9 @@
 package gov.cms.bfd.migrator.operator.testbed;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.testcontainers.DockerClientFactory;
 
@@ -74,24 +72,6 @@ public final class DockerDaemon {
   }
 
   private Cli.Result run(List<String> command, long timeoutSeconds) {
-    try {
-      Path out = Files.createTempFile("docker-", ".out");
-      try {
-        Process process = new ProcessBuilder(command).directory(projectRoot.toFile()).redirectErrorStream(true)
-            .redirectOutput(out.toFile()).start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          throw new AssertionError(String.join(" ", command) + " did not end within " + timeoutSeconds + " s");
-        }
-        return new Cli.Result(command, process.exitValue(), Files.readString(out), "");
-      } finally {
-        Files.deleteIfExists(out);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + command + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted running " + command, e);
-    }
+    return Cli.run(projectRoot, Duration.ofSeconds(timeoutSeconds), command);
   }
 }
