@@ -95,6 +95,7 @@ class ClusterE2EIT {
     figures.put("node Ready", node.startup().toMillis() + " ms after the container was asked for");
     admin = node.client();
 
+    docker.requireImage(BASE_IMAGE);
     long started = System.nanoTime();
     docker.docker("build", "--quiet", "--build-arg", "BASE_IMAGE=" + BASE_IMAGE, "-f", "src/main/docker/Dockerfile.jvm",
         "-t", image(tag), ".");

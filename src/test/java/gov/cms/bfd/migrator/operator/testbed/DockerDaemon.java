@@ -67,6 +67,14 @@ public final class DockerDaemon {
     return run(command, 600).ok();
   }
 
+  /** Fails unless the image is here: nothing is pulled (no registry is reachable where the tests run). */
+  public void requireImage(String image) {
+    if (docker("images", "--quiet", image).isBlank()) {
+      throw new IllegalStateException("no image " + image + " here: run `make test-deps` (hack/build-images.sh) to make"
+          + " it; nothing is pulled");
+    }
+  }
+
   private void script(String command) {
     run(List.of("bash", projectRoot.resolve("hack/container-runtime.sh").toString(), command), 180).ok();
   }

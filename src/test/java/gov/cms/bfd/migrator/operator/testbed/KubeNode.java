@@ -44,6 +44,7 @@ public final class KubeNode implements AutoCloseable {
   /** Starts the node and returns once it is Ready (the log line K3sContainer waits for). */
   public static KubeNode start() throws IOException {
     DockerDaemon docker = DockerDaemon.get();
+    docker.requireImage(IMAGE);
     var container = new K3sContainer(DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("rancher/k3s"));
     // The kubelet's cgroups go under the container's own, in a cgroup namespace of its own, and are removed with it.
     // K3sContainer would share the host's cgroup namespace and mount the host's /sys/fs/cgroup, where the pods'
