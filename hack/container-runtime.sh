@@ -58,10 +58,12 @@ up() {
     --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
     --add-runtime "migrator-runc=$root/hack/runc-wrapper.sh" --default-runtime migrator-runc \
     --log-level warn > "$state/dockerd.log" 2>&1 < /dev/null &
-  echo $! > "$state/dockerd.pid"
+  local pid=$!
+  echo "$pid" > "$state/dockerd.pid"
   for _ in $(seq 1 120); do
-    answers && { say "dockerd $(docker version --format '{{.Server.Version}}') up (pid $(cat "$state/dockerd.pid"))"; return 0; }
-    ours || break
+    answers && { say "dockerd $(docker version --format '{{.Server.Version}}') up (pid $pid)"; return 0; }
+    # alive, not ours(): until setsid and nohup have exec'd, the process is not called dockerd yet
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
   say "dockerd did not come up; its log ($state/dockerd.log):"
