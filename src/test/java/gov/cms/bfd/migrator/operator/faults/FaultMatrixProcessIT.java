@@ -224,8 +224,7 @@ class FaultMatrixProcessIT {
     running.verified = running.recovered;
     // The progress sent while faulted is seen once AWS answers again (it comes with the next reconcile).
     running.check("the progress sent while faulted is read", () -> log.await(running.env(), cleared, measureFor,
-        v -> v.resource().getStatus().queue != null && v.resource().getStatus().queue.messages != null
-            && v.resource().getStatus().queue.messages.size() == 3));
+        v -> Scenario.messagesOfRun(v.resource(), "8001") == 3));
 
     for (Cell cell : List.of(leftover, failed, running)) {
       verify(cell, log, cleared, reason);

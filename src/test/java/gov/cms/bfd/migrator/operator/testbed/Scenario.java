@@ -95,6 +95,13 @@ public final class Scenario implements AutoCloseable {
         && m.getStatus().history.get(0).outcome == ActionOutcome.Pending);
   }
 
+  /** How many messages of that run status.queue.runs counts (progress is summarized there, not kept whole). */
+  public static int messagesOfRun(MigratorDeployment md, String pid) {
+    return md.getStatus() == null || md.getStatus().queue == null || md.getStatus().queue.runs == null ? 0
+        : md.getStatus().queue.runs.stream().filter(r -> pid.equals(r.pid) && r.messages != null)
+            .mapToInt(r -> r.messages).sum();
+  }
+
   /** The Events with that reason about this environment's resource. */
   public List<Event> events(String reason) {
     return client.v1().events().inNamespace(namespace).list().getItems().stream()
