@@ -67,9 +67,15 @@ public final class RealismLayer {
     send("POST", "reset", Map.of());
   }
 
-  /** Every message of the queue, in flight or not; empty when the queue does not exist. */
+  /** Every message of the queue (us-east-1), in flight or not; empty when the queue does not exist. */
   public List<TruthMessage> messages(String queueName) {
-    JsonNode answer = send("GET", "queues?name=" + URLEncoder.encode(queueName, StandardCharsets.UTF_8), null);
+    return messages("us-east-1", queueName);
+  }
+
+  /** Every message of the queue in {@code region}, in flight or not; empty when the queue does not exist. */
+  public List<TruthMessage> messages(String region, String queueName) {
+    JsonNode answer = send("GET", "queues?region=" + region + "&name="
+        + URLEncoder.encode(queueName, StandardCharsets.UTF_8), null);
     List<TruthMessage> messages = new ArrayList<>();
     for (JsonNode m : answer.path("messages")) {
       messages.add(new TruthMessage(m.path("messageId").asText(), m.path("body").asText(),
