@@ -2,7 +2,8 @@
 # make demo: six BFD environments on the sandbox, one per runbook scenario, played in moto by the migrator
 # simulator (hack/migrator_sim.py); the operator diagnoses them and repairs what is safe; alice approves the
 # failed prod run with the kubectl plugin (plugin/kubectl-migrator). Re-runnable: it starts by forgetting the six
-# environments (their MigratorDeployments, queues, instances, log groups and SSM parameters).
+# environments (their MigratorEnvironments with their ledgers, MigratorDeployments, queues, instances, log groups and
+# SSM parameters).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$root/.sandbox/env" ] || { echo "demo: no sandbox; run 'make demo' (it starts one)" >&2; exit 1; }
@@ -26,8 +27,10 @@ token_of() { grep ",$1,$1," .sandbox/pki/tokens.csv | cut -d, -f1; }
 
 step "Resetting the six environments (also on a sandbox used before)"
 kubectl apply --server-side -f deploy/samples/namespace.yaml >/dev/null
-if [ -n "$(kubectl -n bfd get md "${envs[@]}" --ignore-not-found -o name)" ]; then
+if [ -n "$(kubectl -n bfd get md "${envs[@]}" --ignore-not-found -o name)$(kubectl get menv "${envs[@]}" --ignore-not-found -o name)" ]; then
   kubectl -n bfd delete md "${envs[@]}" --ignore-not-found --wait=true | sed 's/^/   /'
+  # The sandbox's stand-in for a new set of environments: in a real cluster the ledger is what keeps the safety record.
+  kubectl delete menv "${envs[@]}" --ignore-not-found --wait=true | sed 's/^/   /'
   # What the operator remembers of these environments (instance lists, log tails, checks; kept up to 10
   # minutes, by environment name) would describe the runs replayed below with the old runs' evidence.
   bash hack/sandbox.sh restart-operator | sed 's/^/   /'
@@ -44,7 +47,7 @@ sim play exit1:sandbox-1 clean:test leftover-success:prod-sbx exit2:prod exit3-m
 progress=$!
 trap 'kill "$progress" 2>/dev/null || true' EXIT
 
-step "Applying deploy/samples/: one MigratorDeployment per environment"
+step "Applying deploy/samples/: the platform's MigratorEnvironments, and one MigratorDeployment per environment"
 kubectl apply --server-side -f deploy/samples/ | sed 's/^/   /'
 
 step "What the operator makes of them"

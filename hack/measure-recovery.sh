@@ -12,6 +12,11 @@ kubectl create namespace recovery --dry-run=client -o yaml | kubectl apply --ser
 apply_md() {
   cat <<YAML | kubectl apply --server-side -f - >/dev/null
 apiVersion: migrator.bfd.cms.gov/v1alpha1
+kind: MigratorEnvironment
+metadata: {name: $1}
+spec: {namespaces: [recovery]}
+---
+apiVersion: migrator.bfd.cms.gov/v1alpha1
 kind: MigratorDeployment
 metadata: {name: $1, namespace: recovery}
 spec: {environment: $1}
@@ -41,3 +46,4 @@ for i in $(seq 1 "$rounds"); do
   echo "watched round $i: $(( $(ms) - start )) ms from the message to Deployable=True (detected after $(( seen - start )) ms)"
 done
 kubectl delete namespace recovery --wait=false >/dev/null
+kubectl get menv -o name | grep '/rec-' | xargs -r kubectl delete --wait=false >/dev/null

@@ -57,10 +57,52 @@ ChartRbacProcessIT fails on a grant the operator does not use, and on a request 
   verbs: ["create"]
 {{- end -}}
 
-{{/* The start-up check that its CRD is installed: cluster-wide, whatever the operator watches, and only that CRD. */}}
-{{- define "migrator-operator.crdRules" -}}
+{{/*
+Cluster-wide, whatever the operator watches: the start-up check that its CRD is installed (only that CRD); the
+MigratorEnvironments (cluster-scoped: who may act for which environment) and their status, where the claim and the
+ledger are written; and the approval policy and its binding, read by name: approvals are acted on only while they are
+installed.
+*/}}
+{{- define "migrator-operator.clusterRules" -}}
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
   resourceNames: ["migratordeployments.migrator.bfd.cms.gov"]
   verbs: ["get"]
+- apiGroups: ["migrator.bfd.cms.gov"]
+  resources: ["migratorenvironments"]
+  verbs: ["list", "watch"]
+- apiGroups: ["migrator.bfd.cms.gov"]
+  resources: ["migratorenvironments/status"]
+  verbs: ["patch"]
+- apiGroups: ["admissionregistration.k8s.io"]
+  resources: ["validatingadmissionpolicies", "validatingadmissionpolicybindings"]
+  resourceNames: ["migratordeployments-approved-by.migrator.bfd.cms.gov"]
+  verbs: ["get"]
+{{- end -}}
+
+{{/*
+The operator's image: registry/repository, then @digest when one is given (repository:tag@digest when a tag is given
+too, readable and pinned), else :tag, the tag defaulting to the chart's appVersion.
+*/}}
+{{- define "migrator-operator.image" -}}
+{{- $image := .Values.image.repository -}}
+{{- with .Values.image.registry }}{{ $image = printf "%s/%s" (trimSuffix "/" .) $image }}{{ end -}}
+{{- if .Values.image.digest -}}
+{{- with .Values.image.tag }}{{ $image = printf "%s:%s" $image . }}{{ end -}}
+{{- printf "%s@%s" $image .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $image (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The job label the chart's ServiceMonitor and PodMonitor give the operator's series, and its alerts select. */}}
+{{- define "migrator-operator.job" -}}
+{{- include "migrator-operator.fullname" . -}}
+{{- end -}}
+
+{{/* The relabeling that sets that job label, whichever monitor scrapes. */}}
+{{- define "migrator-operator.jobRelabeling" -}}
+- action: replace
+  targetLabel: job
+  replacement: {{ include "migrator-operator.job" . }}
 {{- end -}}

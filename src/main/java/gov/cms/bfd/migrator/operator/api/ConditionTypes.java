@@ -11,6 +11,8 @@ public final class ConditionTypes {
   public static final String INSTANCE_ABSENT = "InstanceAbsent";
   public static final String MIGRATION_SUCCEEDED = "MigrationSucceeded";
   public static final String DEPLOYABLE = "Deployable";
+  /** MigratorEnvironment: whether a MigratorDeployment manages the environment. */
+  public static final String CLAIMED = "Claimed";
 
   /** The order conditions are written in, kstatus ones first. */
   public static final List<String> ALL =

@@ -16,6 +16,6 @@ public class InstanceSpec {
       message = "tag keys must be 1 to 128 characters and values at most 256, as EC2 allows")
   @ValidationRule(value = "self.all(k, !k.startsWith('aws:'))",
       message = "tag keys starting with aws: are reserved by AWS")
-  @JsonPropertyDescription("EC2 tags that all identify a migrator instance; ${environment} stands for spec.environment.")
+  @JsonPropertyDescription("EC2 tags that all identify a migrator instance; ${environment} stands for the environment name.")
   public Map<String, String> tags;
 }

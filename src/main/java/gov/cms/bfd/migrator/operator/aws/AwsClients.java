@@ -6,7 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,13 +61,20 @@ public class AwsClients {
       .build();
 
   private static final int TIMEOUT_THREADS = 2;
+  /**
+   * The most regions and credentials (role and session) with clients at once; beyond it the least recently used
+   * are closed. A fleet of environments behind assumed roles holds one set per resource; the rest, one per region.
+   */
+  static final int MAX_IDENTITIES = 256;
   private static final AtomicInteger TIMEOUT_THREAD_NUMBER = new AtomicInteger();
 
   private final AwsSettings settings;
   private final AwsCredentialsProvider baseCredentials;
   private final List<ExecutionInterceptor> interceptors;
   private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
-  private final Map<String, StsAssumeRoleCredentialsProvider> roles = new ConcurrentHashMap<>();
+  private final Map<String, AssumedRole> roles = new ConcurrentHashMap<>();
+  /** When each region and credentials' clients were last asked for (System.nanoTime), for eviction. */
+  private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
   /**
    * The timers of every client's attempt and call time-outs. Each SDK client would otherwise start its own pool of
    * five threads: 45 threads for one region's nine clients, and as many more per region and role.
@@ -147,10 +156,61 @@ public class AwsClients {
 
   private <C extends SdkClient, B extends AwsClientBuilder<B, C>> C client(String service, AwsTarget target,
       Class<C> type, B builder) {
-    String key = service + "/" + target.region() + "/" + target.roleArn().orElse("");
+    String identity = identity(target);
+    String key = service + "/" + identity;
     boolean once = service.endsWith("-once");
-    return type.cast(clients.computeIfAbsent(key, k -> configure(builder, target.region(), credentials(target), once)
+    lastUsed.put(identity, System.nanoTime());
+    C client = type.cast(clients.computeIfAbsent(key, k -> configure(builder, target.region(), credentials(target), once)
         .build()));
+    if (lastUsed.size() > MAX_IDENTITIES) {
+      evictLeastRecentlyUsed();
+    }
+    return client;
+  }
+
+  /**
+   * The clients of one region and credentials: the operator's own (no role: the session name does not apply),
+   * or a role assumed under one session name.
+   */
+  private static String identity(AwsTarget target) {
+    return target.region() + "/" + target.roleArn().map(role -> role + "/" + target.session()).orElse("");
+  }
+
+  /**
+   * Closes the clients and assumed-role credentials of every region, role and session that no live resource
+   * uses any more (a resource deleted, an environment moved to another region or role).
+   */
+  public void retainOnly(Set<AwsTarget> live) {
+    Set<String> keep = new HashSet<>();
+    live.forEach(t -> {
+      keep.add(identity(t));
+      keep.add(identity(t.shared()));
+    });
+    List.copyOf(lastUsed.keySet()).stream().filter(identity -> !keep.contains(identity)).forEach(this::evict);
+  }
+
+  /** How many regions and credentials have clients now. */
+  int identities() {
+    return lastUsed.size();
+  }
+
+  private void evictLeastRecentlyUsed() {
+    lastUsed.entrySet().stream().min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).ifPresent(this::evict);
+  }
+
+  private void evict(String identity) {
+    lastUsed.remove(identity);
+    clients.entrySet().removeIf(e -> {
+      boolean gone = e.getKey().substring(e.getKey().indexOf('/') + 1).equals(identity);
+      if (gone) {
+        e.getValue().close();
+      }
+      return gone;
+    });
+    var provider = roles.remove(identity);
+    if (provider != null) {
+      provider.close();
+    }
   }
 
   private <C extends SdkClient, B extends AwsClientBuilder<B, C>> B configure(B builder, String region,
@@ -178,13 +238,25 @@ public class AwsClients {
       return baseCredentials;
     }
     String role = target.roleArn().get();
-    return roles.computeIfAbsent(target.region() + "/" + role, k -> StsAssumeRoleCredentialsProvider.builder()
-        .stsClient(configure(StsClient.builder(), target.region(), baseCredentials).build())
-        .refreshRequest(r -> r.roleArn(role).roleSessionName("bfd-migrator-operator"))
-        // Refresh well before expiry, so a call never carries credentials about to lapse.
-        .staleTime(Duration.ofMinutes(5))
-        .prefetchTime(Duration.ofMinutes(10))
-        .build());
+    // One session per resource: CloudTrail then names the MigratorDeployment behind every call.
+    return roles.computeIfAbsent(identity(target), k -> {
+      StsClient sts = configure(StsClient.builder(), target.region(), baseCredentials).build();
+      return new AssumedRole(sts, StsAssumeRoleCredentialsProvider.builder()
+          .stsClient(sts)
+          .refreshRequest(r -> r.roleArn(role).roleSessionName(target.session()))
+          // Refresh well before expiry, so a call never carries credentials about to lapse.
+          .staleTime(Duration.ofMinutes(5))
+          .prefetchTime(Duration.ofMinutes(10))
+          .build());
+    }).credentials();
+  }
+
+  /** A role's credentials and the STS client that refreshes them; the provider does not close that client. */
+  private record AssumedRole(StsClient sts, StsAssumeRoleCredentialsProvider credentials) {
+    void close() {
+      credentials.close();
+      sts.close();
+    }
   }
 
   private static boolean throttled(Throwable error) {
@@ -195,7 +267,7 @@ public class AwsClients {
   void close() {
     clients.values().forEach(SdkClient::close);
     clients.clear();
-    roles.values().forEach(StsAssumeRoleCredentialsProvider::close);
+    roles.values().forEach(AssumedRole::close);
     roles.clear();
     timeouts.shutdownNow();
   }

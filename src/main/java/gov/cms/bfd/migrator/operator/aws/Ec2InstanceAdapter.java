@@ -53,9 +53,12 @@ public class Ec2InstanceAdapter implements InstancePort {
         return List.of(List.of(shape.get()));
       }
     }
+    // A tag value is a literal: a '*' or '?' in it must not match other instances' tags (a tag value of "*"
+    // would otherwise find every instance of the region).
+    List<String> literals = sorted.stream().map(Ec2InstanceAdapter::escape).toList();
     List<List<String>> chunks = new ArrayList<>();
-    for (int from = 0; from < sorted.size(); from += MAX_FILTER_VALUES) {
-      chunks.add(sorted.subList(from, Math.min(sorted.size(), from + MAX_FILTER_VALUES)));
+    for (int from = 0; from < literals.size(); from += MAX_FILTER_VALUES) {
+      chunks.add(literals.subList(from, Math.min(literals.size(), from + MAX_FILTER_VALUES)));
     }
     return chunks;
   }
@@ -88,7 +91,7 @@ public class Ec2InstanceAdapter implements InstancePort {
   }
 
   /** EC2 filter values treat {@code *} and {@code ?} as wildcards and {@code \} as their escape. */
-  private static String escape(String literal) {
+  static String escape(String literal) {
     return literal.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?");
   }
 

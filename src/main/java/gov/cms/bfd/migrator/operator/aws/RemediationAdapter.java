@@ -1,6 +1,7 @@
 package gov.cms.bfd.migrator.operator.aws;
 
 import gov.cms.bfd.migrator.operator.act.RemediationPort;
+import gov.cms.bfd.migrator.operator.model.SystemdCommands;
 import gov.cms.bfd.migrator.operator.observe.AwsCallException;
 import gov.cms.bfd.migrator.operator.observe.AwsTarget;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +36,7 @@ public class RemediationAdapter implements RemediationPort {
 
   @Override
   public String stopService(AwsTarget target, String instanceId, String unit) {
-    String script = "systemctl stop '" + unit + "'; systemctl show '" + unit + "' -p ActiveState -p ExecMainStatus -p ExecMainCode";
+    String script = SystemdCommands.stop(unit);
     return once("ssm", "SendCommand", () -> clients.ssmOnce(target).sendCommand(b -> b
         .documentName(SsmCommandAdapter.DOCUMENT)
         .instanceIds(instanceId)

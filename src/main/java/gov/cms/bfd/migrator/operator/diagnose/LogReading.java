@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.diagnose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gov.cms.bfd.migrator.operator.model.Text;
 import gov.cms.bfd.migrator.operator.observe.LogExcerpt;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +14,9 @@ import java.util.Optional;
  */
 public record LogReading(Optional<Integer> exitStatus, Optional<String> exitLine, List<String> excerpt) {
 
-  /** The most lines kept in status, and the most characters of each. */
+  /** The most lines kept in status, and the most bytes (of JSON) of each. */
   public static final int MAX_LINES = 20;
-  public static final int MAX_LINE_CHARS = 500;
+  public static final int MAX_LINE_BYTES = 256;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STARTED = "Successfully started";
   private static final List<String> WORTH_SHOWING = List.of("Exception when running migration",
@@ -52,6 +53,22 @@ public record LogReading(Optional<Integer> exitStatus, Optional<String> exitLine
     }
     int from = Math.max(0, excerpt.size() - MAX_LINES);
     return new LogReading(exit, exitLine, excerpt.subList(from, excerpt.size()));
+  }
+
+  /** Flyway names the script it failed in: {@code Migration V20240528145630581__Add_column.sql failed}. */
+  private static final java.util.regex.Pattern FLYWAY_FILE =
+      java.util.regex.Pattern.compile("\\b([VRU][0-9][0-9._]*__[A-Za-z0-9_.-]{1,200}\\.sql)\\b");
+
+  /** The migration file the error lines name, the last one mentioned. */
+  public Optional<String> migrationFile() {
+    Optional<String> found = Optional.empty();
+    for (String line : excerpt) {
+      var matcher = FLYWAY_FILE.matcher(line);
+      while (matcher.find()) {
+        found = Optional.of(matcher.group(1));
+      }
+    }
+    return found;
   }
 
   /** The exit status a closing line of MigratorApp implies (facts §2.1, §2.5). */
@@ -93,6 +110,7 @@ public record LogReading(Optional<Integer> exitStatus, Optional<String> exitLine
   }
 
   private static String cut(String text) {
-    return text.length() <= MAX_LINE_CHARS ? text : text.substring(0, MAX_LINE_CHARS) + "…";
+    // One line, as describe shows it; a stack trace's line breaks would break its indentation.
+    return Text.bound(text.replaceAll("[\\r\\n]+", " ⏎ "), MAX_LINE_BYTES);
   }
 }

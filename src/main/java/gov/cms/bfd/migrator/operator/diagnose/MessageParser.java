@@ -17,6 +17,7 @@ import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.MigrationStage;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.Monitor;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.Native;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.Unrecognized;
+import gov.cms.bfd.migrator.operator.model.Text;
 import gov.cms.bfd.migrator.operator.observe.RawMessage;
 import java.util.Arrays;
 import java.util.Map;
@@ -27,14 +28,14 @@ import java.util.stream.Collectors;
 /** Interprets queue messages. Pure and total: every body gives a value, and nothing is dropped. */
 public final class MessageParser {
 
-  /** The most characters of an unrecognized body kept in status. */
-  public static final int MAX_RAW_CHARS = 2048;
+  /** The most bytes (of JSON) of an unrecognized body kept in status. */
+  public static final int MAX_RAW_BYTES = 512;
 
   /** The longest body parsed at all: a migrator message is under 1 KiB, while SQS accepts up to 1 MiB. */
   static final int MAX_BODY_CHARS = 64 * 1024;
 
   /** The longest explanation kept in {@link Unrecognized#why()}. */
-  static final int MAX_WHY_CHARS = 200;
+  static final int MAX_WHY_BYTES = 200;
 
   /** The most characters of a field name or value quoted in an explanation. */
   private static final int MAX_QUOTED_CHARS = 40;
@@ -230,9 +231,9 @@ public final class MessageParser {
 
   private static Unrecognized unrecognized(RawMessage message, String why) {
     String body = message.body();
-    String raw = prefix(body, MAX_RAW_CHARS);
+    String raw = Text.prefix(body, MAX_RAW_BYTES);
     return new Unrecognized(message.sqsMessageId(), message.sentAt(), raw, raw.length() < body.length(),
-        prefix(why, MAX_WHY_CHARS));
+        Text.bound(why, MAX_WHY_BYTES));
   }
 
   /** At most {@code max} leading characters of the text, one fewer rather than half a surrogate pair. */

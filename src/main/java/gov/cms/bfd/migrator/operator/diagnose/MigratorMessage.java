@@ -1,6 +1,7 @@
 package gov.cms.bfd.migrator.operator.diagnose;
 
 import java.time.Instant;
+import gov.cms.bfd.migrator.operator.model.Text;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,11 +20,19 @@ public sealed interface MigratorMessage {
   /** The application's stages (MigratorProgress.Stage). */
   enum AppStage { Started, Connected, Migrating, Finished, Failed }
 
+  /**
+   * Bounds on what a message's fields may hold in status (bytes of JSON): a message is bounded only by SQS's
+   * 256 KiB otherwise, and 20 of them must fit a status of 64 KiB with everything else.
+   */
+  int MAX_ID_BYTES = 100;
+  int MAX_WORD_BYTES = 64;
+  int MAX_FILE_BYTES = 256;
+
   /** {@code {"appStage":"Migrating","messageId":5,"migrationStage":{...},"pid":5046}}. */
   record Native(String sqsMessageId, Instant sentAt, long pid, long messageId, AppStage appStage,
       Optional<MigrationStage> migrationStage) implements MigratorMessage {
     public Native {
-      Objects.requireNonNull(sqsMessageId);
+      sqsMessageId = Text.bound(Objects.requireNonNull(sqsMessageId), MAX_ID_BYTES);
       Objects.requireNonNull(sentAt);
       Objects.requireNonNull(appStage);
       Objects.requireNonNull(migrationStage);
@@ -33,9 +42,9 @@ public sealed interface MigratorMessage {
   /** Flyway's sub-stage: {@code stage}, and optionally {@code version} and {@code migrationFile}. */
   record MigrationStage(String stage, Optional<String> version, Optional<String> migrationFile) {
     public MigrationStage {
-      Objects.requireNonNull(stage);
-      Objects.requireNonNull(version);
-      Objects.requireNonNull(migrationFile);
+      stage = Text.bound(Objects.requireNonNull(stage), MAX_WORD_BYTES);
+      version = Objects.requireNonNull(version).map(v -> Text.bound(v, MAX_WORD_BYTES));
+      migrationFile = Objects.requireNonNull(migrationFile).map(f -> Text.bound(f, MAX_FILE_BYTES));
     }
   }
 
@@ -47,14 +56,14 @@ public sealed interface MigratorMessage {
       Optional<String> stopTime, String code, String status, Optional<String> schemaVersion)
       implements MigratorMessage {
     public Monitor {
-      Objects.requireNonNull(sqsMessageId);
+      sqsMessageId = Text.bound(Objects.requireNonNull(sqsMessageId), MAX_ID_BYTES);
       Objects.requireNonNull(sentAt);
-      Objects.requireNonNull(pid);
-      Objects.requireNonNull(startTime);
-      Objects.requireNonNull(stopTime);
-      Objects.requireNonNull(code);
-      Objects.requireNonNull(status);
-      Objects.requireNonNull(schemaVersion);
+      pid = Text.bound(Objects.requireNonNull(pid), MAX_WORD_BYTES);
+      startTime = Objects.requireNonNull(startTime).map(t -> Text.bound(t, MAX_WORD_BYTES));
+      stopTime = Objects.requireNonNull(stopTime).map(t -> Text.bound(t, MAX_WORD_BYTES));
+      code = Text.bound(Objects.requireNonNull(code), MAX_WORD_BYTES);
+      status = Text.bound(Objects.requireNonNull(status), MAX_WORD_BYTES);
+      schemaVersion = Objects.requireNonNull(schemaVersion).map(v -> Text.bound(v, MAX_WORD_BYTES));
     }
 
     /** True while systemd reports the service running ({@code 0/0}). */
@@ -69,11 +78,11 @@ public sealed interface MigratorMessage {
     }
   }
 
-  /** Anything else: the body as sent, cut to {@link MessageParser#MAX_RAW_CHARS}, and why it was not understood. */
+  /** Anything else: the body as sent, cut to {@link MessageParser#MAX_RAW_BYTES}, and why it was not understood. */
   record Unrecognized(String sqsMessageId, Instant sentAt, String raw, boolean truncated, String why)
       implements MigratorMessage {
     public Unrecognized {
-      Objects.requireNonNull(sqsMessageId);
+      sqsMessageId = Text.bound(Objects.requireNonNull(sqsMessageId), MAX_ID_BYTES);
       Objects.requireNonNull(sentAt);
       Objects.requireNonNull(raw);
       Objects.requireNonNull(why);

@@ -14,9 +14,6 @@ import java.util.Optional;
 public record ActionRecord(Instant time, ActionType action, String target, ActionOutcome outcome,
     Optional<String> approvedBy, String fingerprint, String detail, Optional<String> reference, List<String> evidence) {
 
-  /** The most entries kept in status, newest first. */
-  public static final int MAX_HISTORY = 20;
-
   public ActionRecord {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(action, "action");
@@ -36,6 +33,10 @@ public record ActionRecord(Instant time, ActionType action, String target, Actio
   public ActionRecord withReference(String newReference, String newDetail) {
     return new ActionRecord(time, action, target, outcome, approvedBy, fingerprint, newDetail,
         Optional.of(newReference), evidence);
+  }
+
+  public ActionRecord withEvidence(List<String> newEvidence) {
+    return new ActionRecord(time, action, target, outcome, approvedBy, fingerprint, detail, reference, newEvidence);
   }
 
   public boolean pending() {

@@ -1,5 +1,6 @@
 package gov.cms.bfd.migrator.operator.observe;
 
+import gov.cms.bfd.migrator.operator.model.Text;
 import java.util.Objects;
 
 /**
@@ -20,8 +21,12 @@ public record AwsFailure(String service, String operation, Kind kind, String det
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(detail, "detail");
+    // AWS's error text, or an exception's message, goes into conditions and Events: bounded where it enters.
+    detail = Text.bound(Objects.requireNonNull(detail, "detail"), MAX_DETAIL_BYTES);
   }
+
+  /** The most bytes (of JSON) of AWS's error text kept. */
+  static final int MAX_DETAIL_BYTES = 300;
 
   /** The IAM action, as a policy names it: {@code sqs:GetQueueAttributes}. */
   public String action() {

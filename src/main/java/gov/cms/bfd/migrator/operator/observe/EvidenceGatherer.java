@@ -1,5 +1,6 @@
 package gov.cms.bfd.migrator.operator.observe;
 
+import gov.cms.bfd.migrator.operator.model.SystemdCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,10 @@ public class EvidenceGatherer {
               .map(Observed::seen)
               .orElseGet(() -> Observed.seen(new LogExcerpt(logGroup, stream.orElse("(none)"), List.of())))));
     }
+    if (needs.logGroup()) {
+      result = result.withLogGroup(cached("group|" + target + "|" + logGroup, CHECKS_TTL, now,
+          () -> Observed.seen(logs.groupExists(target, logGroup))));
+    }
     if (needs.systemdOf().isPresent()) {
       result = result.withSystemd(systemd(target, needs.systemdOf().get(), unit, now));
     }
@@ -79,7 +84,7 @@ public class EvidenceGatherer {
     try {
       SentCommand sent = pending.get(key);
       if (sent == null || sent.at().plus(COMMAND_PATIENCE).isBefore(now)) {
-        String id = commands.send(target, instanceId, "systemctl show '" + unit + "' -p ActiveState -p ExecMainStatus -p ExecMainCode");
+        String id = commands.send(target, instanceId, SystemdCommands.show(unit));
         sent = new SentCommand(id, now);
         pending.put(key, sent);
       }

@@ -41,6 +41,12 @@ public class InstanceDirectory {
     this.clock = clock;
   }
 
+  /** Forgets the regions and roles no live resource uses any more. */
+  public void retainOnly(java.util.Collection<AwsTarget> live) {
+    Set<AwsTarget> shared = live.stream().map(AwsTarget::shared).collect(Collectors.toSet());
+    regions.keySet().removeIf(target -> !shared.contains(target));
+  }
+
   /**
    * The instances carrying all of {@code tags}, from a call that covered these tags and started no earlier
    * than {@code notBefore}: a shared answer when there is one, else the call in flight, else a new call.

@@ -31,12 +31,12 @@ public class Observer {
    * in the queue was sent. A migrator sends its first message from an instance that already runs, so an
    * answer older than that message could miss the instance and make a run just started look orphaned.
    */
-  public Observation observe(Settings settings, String resource, boolean queueConfirmedEmpty,
+  public Observation observe(Settings settings, AwsTarget target, String resource, boolean queueConfirmedEmpty,
       Duration instancesMaxAge, Instant now) {
-    AwsTarget target = target(settings);
     Observed<QueueState> queue = queues.observe(target, settings.queueName(), queueConfirmedEmpty);
     Instant notBefore = answerNotBefore(queue, now.minus(instancesMaxAge), clock.instant());
-    return Observation.basic(now, queue, instances.instances(target, resource, settings.instanceTags(), notBefore, now));
+    return Observation.basic(now, queue,
+        instances.instances(target.shared(), resource, settings.instanceTags(), notBefore, now));
   }
 
   /**
@@ -52,14 +52,24 @@ public class Observer {
     return wanted.isAfter(queueRead) ? queueRead : wanted;
   }
 
+  /**
+   * The observation with the whole queue read (before a purge); unchanged when the queue was not seen. A failed
+   * read replaces the queue with its failure, so nothing is purged on it.
+   */
+  public Observation browse(Observation seen, AwsTarget target) {
+    return seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
+        .map(q -> seen.withQueue(queues.browse(target, (QueueState.Present) q))).orElse(seen);
+  }
+
   /** The observation with what {@code needs} asks for added. */
-  public Observation gather(Observation seen, EvidenceNeeds needs, Settings settings, Instant now) {
-    return evidence.gather(seen, needs, target(settings), settings.environment(), settings.logGroup(),
+  public Observation gather(Observation seen, EvidenceNeeds needs, Settings settings, AwsTarget target, Instant now) {
+    return evidence.gather(seen, needs, target, settings.environment(), settings.logGroup(),
         settings.serviceUnit(), fingerprint(seen), now);
   }
 
-  public static AwsTarget target(Settings settings) {
-    return new AwsTarget(settings.region(), settings.roleArn());
+  /** Where the calls made for one MigratorDeployment go, under a session name that names it. */
+  public static AwsTarget target(Settings settings, String namespace, String name) {
+    return AwsTarget.of(settings.region(), settings.roleArn(), namespace, name);
   }
 
   private static String fingerprint(Observation seen) {

@@ -1,5 +1,6 @@
 package gov.cms.bfd.migrator.operator.observe;
 
+import gov.cms.bfd.migrator.operator.model.Text;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,11 +15,12 @@ public record SystemdState(String instanceId, String commandId, String ssmStatus
   public SystemdState {
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(commandId, "commandId");
-    Objects.requireNonNull(ssmStatus, "ssmStatus");
-    Objects.requireNonNull(activeState, "activeState");
+    ssmStatus = Text.bound(Objects.requireNonNull(ssmStatus, "ssmStatus"), 64);
+    // What the instance printed is bounded where it enters: it goes into conditions and status.
+    activeState = Objects.requireNonNull(activeState, "activeState").map(s -> Text.bound(s, 64));
     Objects.requireNonNull(execMainStatus, "execMainStatus");
-    Objects.requireNonNull(execMainCode, "execMainCode");
-    Objects.requireNonNull(why, "why");
+    execMainCode = Objects.requireNonNull(execMainCode, "execMainCode").map(s -> Text.bound(s, 64));
+    why = Text.bound(Objects.requireNonNull(why, "why"), 400);
   }
 
   /** True while the SSM command that asks is still on its way: look again soon. */

@@ -7,7 +7,10 @@ import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.AfterFailure;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.diagnose.Run;
 import gov.cms.bfd.migrator.operator.diagnose.Verdict;
+import gov.cms.bfd.migrator.operator.model.GoDuration;
+import gov.cms.bfd.migrator.operator.model.Input;
 import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.observe.Instance;
 import gov.cms.bfd.migrator.operator.observe.Observation;
@@ -40,22 +43,28 @@ public final class Planner {
   public static final Duration STOP_RETRY = Duration.ofMinutes(10);
   private static final Set<String> SERVICE_RUNNING = Set.of("active", "activating", "deactivating", "reloading");
 
+  /** A plan whose approvals are guarded by the admission policy. */
   public Plan plan(Diagnosis diagnosis, Observation seen, Settings settings, Optional<Approval> approval,
       List<ActionRecord> history, Instant now) {
+    return plan(diagnosis, seen, settings, approval, Input.ApprovalGuard.ENFORCED, history, now);
+  }
+
+  public Plan plan(Diagnosis diagnosis, Observation seen, Settings settings, Optional<Approval> approval,
+      Input.ApprovalGuard guard, List<ActionRecord> history, Instant now) {
     // S3: nothing on a partial or failed observation.
     if (!seen.failures().isEmpty()) {
-      return new Plan(List.of(), fingerprint(List.of(), seen, diagnosis), Optional.of(
+      return new Plan(List.of(), fingerprint(List.of(), seen, diagnosis, settings), Optional.of(
           "nothing is planned on an incomplete observation: " + seen.failures().get(0).describe()), Optional.empty());
     }
     if (history.stream().anyMatch(ActionRecord::pending)) {
       ActionRecord pending = history.stream().filter(ActionRecord::pending).findFirst().orElseThrow();
       List<Step> candidates = candidates(diagnosis, seen, settings, history);
-      String fingerprint = fingerprint(candidates, seen, diagnosis);
-      return new Plan(candidates.stream().map(s -> s.blocked("waits until " + pending.action() + " on " + pending.target()
+      String fingerprint = fingerprint(candidates, seen, diagnosis, settings);
+      return new Plan(candidates.stream().map(s -> s.waiting("waits until " + pending.action() + " on " + pending.target()
           + " (recorded " + pending.time() + ") is verified")).toList(), fingerprint, Optional.empty(), Optional.empty());
     }
     List<Step> candidates = candidates(diagnosis, seen, settings, history);
-    String fingerprint = fingerprint(candidates, seen, diagnosis);
+    String fingerprint = fingerprint(candidates, seen, diagnosis, settings);
     Optional<Approval> valid = approval.filter(a -> a.fingerprint().equals(fingerprint))
         .filter(a -> history.stream().noneMatch(r -> r.fingerprint().equals(a.fingerprint()) && r.approvedBy().isPresent()));
     Optional<String> stale = approval.filter(a -> !a.fingerprint().equals(fingerprint))
@@ -65,7 +74,7 @@ public final class Planner {
     List<Step> steps = new ArrayList<>();
     boolean earlierPending = false;
     for (Step candidate : candidates) {
-      Step step = gate(candidate, diagnosis, seen, settings, valid, history, now, earlierPending, stale);
+      Step step = gate(candidate, diagnosis, seen, settings, valid, guard, history, now, earlierPending, stale);
       earlierPending = true; // one action at a time, in order: later steps wait for this one
       steps.add(step);
     }
@@ -92,7 +101,10 @@ public final class Planner {
     }
     queue.ifPresent(q -> steps.add(Step.candidate(ActionType.PurgeQueue, q.url(),
         "the queue blocks the next deployment: " + describe(verdict))));
-    if (settings.remediation().terminateInstance() && instance.isPresent()) {
+    // A switch the environment capped still shows its step, blocked, so the cap is visible where it bites.
+    boolean terminate = settings.remediation().terminateInstance()
+        || settings.remediation().cap("terminateInstance").isPresent();
+    if (terminate && instance.isPresent()) {
       steps.add(Step.candidate(ActionType.TerminateInstance, instance.get().id(),
           "migrator instance " + instance.get().id() + " lingers after its run (" + instance.get().state().ec2Name() + ")"));
     }
@@ -100,17 +112,19 @@ public final class Planner {
   }
 
   private static Step gate(Step step, Diagnosis diagnosis, Observation seen, Settings settings, Optional<Approval> approval,
-      List<ActionRecord> history, Instant now, boolean earlierPending, Optional<String> stale) {
+      Input.ApprovalGuard guard, List<ActionRecord> history, Instant now, boolean earlierPending,
+      Optional<String> stale) {
     Settings.Remediation remediation = settings.remediation();
     Optional<Instance> instance = latestInstance(seen);
     switch (step.action()) {
       case StopService -> {
         if (!remediation.stopService()) {
-          return step.blocked("spec.remediation.stopService is false: stop " + settings.serviceUnit() + " by hand");
+          return step.blocked(remediation.cap("stopService").map(c -> c.describe() + ": stop " + settings.serviceUnit()
+              + " by hand").orElse("spec.remediation.stopService is false: stop " + settings.serviceUnit() + " by hand"));
         }
         // S4: only a run judged stalled or orphaned (or one that has ended) is stopped.
         if (diagnosis.verdict() instanceof Verdict.InProgress) {
-          return step.blocked("the migration is in progress");
+          return step.waiting("the migration is in progress");
         }
         Optional<ActionRecord> lastStop = history.stream()
             .filter(r -> r.action() == ActionType.StopService && r.target().equals(step.target())).findFirst();
@@ -126,48 +140,125 @@ public final class Planner {
         // S1: no purge while any instance may run, unless its service was confirmed stopped.
         List<Instance> unconfirmed = unconfirmedRunning(seen, history);
         if (!unconfirmed.isEmpty()) {
-          return step.blocked("instance " + unconfirmed.get(0).id() + " is " + unconfirmed.get(0).state().ec2Name()
+          // The stop before it (or what blocks that stop) decides who moves this on.
+          return step.waiting("instance " + unconfirmed.get(0).id() + " is " + unconfirmed.get(0).state().ec2Name()
               + " and its service is not confirmed stopped");
         }
         Optional<Instant> lastPurge = history.stream().filter(r -> r.action() == ActionType.PurgeQueue)
             .filter(r -> r.target().equals(step.target()) && r.outcome() != ActionOutcome.Failed)
             .map(ActionRecord::time).max(Comparator.naturalOrder());
         if (lastPurge.isPresent() && lastPurge.get().plus(PURGE_SPACING).isAfter(now)) {
-          return step.blocked("AWS allows one purge per queue every 60 seconds; the last was at " + lastPurge.get());
+          return step.waiting("AWS allows one purge per queue every 60 seconds; the last was at " + lastPurge.get());
+        }
+        Optional<String> reader = pipelineMayRead(seen, settings, now);
+        if (reader.isPresent()) {
+          return step.waiting(reader.get());
         }
       }
       case TerminateInstance -> {
+        if (!remediation.terminateInstance()) {
+          return step.blocked(remediation.cap("terminateInstance").map(c -> c.describe() + ": terminate it by hand")
+              .orElse("spec.remediation.terminateInstance is false"));
+        }
         if (instance.isEmpty()
             || !(instance.get().state() == Instance.State.stopped || serviceStopped(seen, instance.get(), history))) {
-          return step.blocked("the service is not confirmed stopped and the instance is not stopped");
+          return step.waiting("the service is not confirmed stopped and the instance is not stopped");
         }
       }
     }
     if (earlierPending) {
-      return step.blocked("waits for the step before it");
+      return step.waiting("waits for the step before it");
     }
     if (remediation.mode() == RemediationMode.Observe) {
-      return step.observeOnly();
+      return remediation.cap("mode").map(c -> step.observeOnly(c.describe() + ": the operator only plans"))
+          .orElseGet(step::observeOnly);
     }
     long lastHour = history.stream().filter(r -> r.time().isAfter(now.minus(Duration.ofHours(1)))).count();
     if (lastHour >= remediation.maxActionsPerHour()) {
       return step.blocked("circuit breaker: " + lastHour + " action(s) in the last hour, spec.remediation.maxActionsPerHour is "
           + remediation.maxActionsPerHour());
     }
+    Optional<String> unrecorded = step.action() == ActionType.PurgeQueue ? unrecorded(seen) : Optional.empty();
     boolean needsApproval = remediation.mode() == RemediationMode.Approve
         || (step.action() == ActionType.PurgeQueue && remediation.afterFailure() == AfterFailure.Approve
-            && removesFailureEvidence(diagnosis.verdict()));
+            && removesFailureEvidence(diagnosis.verdict()))
+        || unrecorded.isPresent();
     if (needsApproval) {
-      if (approval.isPresent()) {
-        return step.approvedBy(approval.get().approvedBy());
+      if (approval.isPresent() && guard.enforced()) {
+        return browsedFirst(step.approvedBy(approval.get().approvedBy()), seen);
       }
-      return step.awaitingApproval(stale.orElse(remediation.mode() == RemediationMode.Approve
-          ? "spec.remediation.mode is Approve: set the annotations migrator.bfd.cms.gov/approve to status.planFingerprint "
-              + "and migrator.bfd.cms.gov/approved-by to your user"
-          : "purging removes the evidence of a failed run and spec.remediation.afterFailure is Approve: approve "
-              + "status.planFingerprint with the annotations migrator.bfd.cms.gov/approve and /approved-by"));
+      if (approval.isPresent()) {
+        return step.awaitingApproval("the approval by " + approval.get().approvedBy() + " is not acted on: "
+            + guard.missing().orElseThrow());
+      }
+      if (unrecorded.isPresent() && remediation.mode() != RemediationMode.Approve) {
+        return step.awaitingApproval(stale.orElse(unrecorded.get() + ": approve status.planFingerprint with the"
+            + " annotations migrator.bfd.cms.gov/approve and /approved-by to purge anyway (needs the verb approve:"
+            + " the migrator-approver role)"));
+      }
+      String why = remediation.mode() == RemediationMode.Approve
+          ? remediation.cap("mode").map(c -> c.describe()).orElse("spec.remediation.mode is Approve")
+              + ": set the annotations migrator.bfd.cms.gov/approve to status.planFingerprint"
+              + " and migrator.bfd.cms.gov/approved-by to your user (needs the verb approve: the migrator-approver role)"
+          : "purging removes the evidence of a failed run and "
+              + remediation.cap("afterFailure").map(c -> c.describe()).orElse("spec.remediation.afterFailure is Approve")
+              + ": approve status.planFingerprint with the annotations migrator.bfd.cms.gov/approve and /approved-by"
+              + " (needs the verb approve: the migrator-approver role)";
+      return step.awaitingApproval(stale.orElse(why));
     }
-    return step;
+    return browsedFirst(step, seen);
+  }
+
+  /** S10: a purge runs only on a plan made after the whole-queue read (the reconciler reads and plans again). */
+  private static Step browsedFirst(Step step, Observation seen) {
+    return step.action() == ActionType.PurgeQueue && !browsed(seen) ? step.waiting(BROWSE_FIRST) : step;
+  }
+
+  /** What a PurgeQueue waits for when only the whole-queue read is missing: the reconciler makes it and plans again. */
+  public static final String BROWSE_FIRST = "the whole queue is read and recorded first";
+
+  private static boolean browsed(Observation seen) {
+    return present(seen).map(q -> q.countsOnly() || q.browse().isPresent()).orElse(true);
+  }
+
+  private static Optional<QueueState.Present> present(Observation seen) {
+    return seen.queue().seenValue().filter(QueueState.Present.class::isInstance).map(QueueState.Present.class::cast);
+  }
+
+  /**
+   * S10: why a purge would remove messages nobody recorded: the queue is read by counts only (RedrivePolicy), or its
+   * whole-queue read could not account for every counted message. Then only a person decides.
+   */
+  static Optional<String> unrecorded(Observation seen) {
+    Optional<QueueState.Present> queue = present(seen);
+    if (queue.filter(QueueState.Present::countsOnly).isPresent()) {
+      return Optional.of("the queue has a RedrivePolicy, so the operator reads its counts only and cannot record"
+          + " the " + queue.get().counted() + " message(s) a purge would remove");
+    }
+    return queue.flatMap(QueueState.Present::browse).filter(b -> !b.complete())
+        .map(b -> "the whole-queue read " + b.describe() + ": a purge would remove messages not recorded");
+  }
+
+  /**
+   * S9: why the deploy pipeline may still be reading the queue: a message in flight (someone received it and has
+   * not deleted it), or a newest message younger than timing.leftoverAfter (the pipeline sleeps 30 s between its
+   * 20 s long polls, so a message that young may be the one it is about to read).
+   */
+  static Optional<String> pipelineMayRead(Observation seen, Settings settings, Instant now) {
+    Optional<QueueState.Present> queue = present(seen);
+    if (queue.isEmpty()) {
+      return Optional.empty();
+    }
+    if (queue.get().inFlight() > 0) {
+      return Optional.of(queue.get().inFlight() + " message(s) are in flight: another reader (the deploy pipeline?)"
+          + " is reading the queue; purging waits until nobody does");
+    }
+    Duration leftoverAfter = settings.timing().leftoverAfter();
+    return queue.get().messages().stream().map(RawMessage::sentAt).max(Comparator.naturalOrder())
+        .filter(newest -> newest.plus(leftoverAfter).isAfter(now))
+        .map(newest -> "the newest message was sent at " + newest + ", less than timing.leftoverAfter ("
+            + GoDuration.format(leftoverAfter) + ") ago: the deploy pipeline may still read it; purging from "
+            + newest.plus(leftoverAfter));
   }
 
   /** Whether the queue holds evidence of a run that did not succeed (or of nothing recognisable). */
@@ -206,6 +297,14 @@ public final class Planner {
         .max(Comparator.comparing(Instance::launchTime));
   }
 
+  /** The run a verdict is about, as the fingerprint names it: its kind, format and pid. */
+  private static String run(Verdict verdict) {
+    Optional<Run> run = verdict instanceof Verdict.Finished f ? f.run()
+        : verdict instanceof Verdict.Stalled st ? st.run()
+        : verdict instanceof Verdict.InProgress p ? p.run() : Optional.empty();
+    return verdict.getClass().getSimpleName() + ":" + run.map(r -> r.format() + "/" + r.pid()).orElse("-");
+  }
+
   private static String describe(Verdict verdict) {
     if (verdict instanceof Verdict.Finished f) {
       return f.exitStatus().map(s -> "the last run finished with exit status " + s).orElse("the last run's exit status is unknown");
@@ -223,17 +322,21 @@ public final class Planner {
   }
 
   /**
-   * Changes whenever the actions, their targets or the evidence change: the steps, the messages in the
-   * queue, the instances and their states, the exit status; not with time or with the steps' states.
+   * Changes whenever the actions, their targets, the evidence or the effective remediation change: the steps, the
+   * run the verdict is about (its format and pid) and its exit status, the instances and their states, the mode and
+   * switches as capped by the environment, and where AWS is (region, role); not with time, with the steps' states,
+   * or with which messages a short poll happened to return (in AWS a changing subset), so an approval does not go
+   * stale by itself. An approval given for one plan never authorizes another.
    */
-  static String fingerprint(List<Step> steps, Observation seen, Diagnosis diagnosis) {
+  static String fingerprint(List<Step> steps, Observation seen, Diagnosis diagnosis, Settings settings) {
     String evidence = steps.stream().map(s -> s.action() + "(" + s.target() + ")").collect(Collectors.joining(";"))
-        + "|" + seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
-            .map(q -> ((QueueState.Present) q).sample().stream().map(RawMessage::sqsMessageId).sorted()
-                .collect(Collectors.joining(","))).orElse("")
+        + "|" + run(diagnosis.verdict())
         + "|" + seen.instances().seenValue().orElse(List.of()).stream().map(i -> i.id() + ":" + i.state())
             .sorted().collect(Collectors.joining(","))
-        + "|" + (diagnosis.verdict() instanceof Verdict.Finished f ? f.exitStatus().map(String::valueOf).orElse("?") : "-");
+        + "|" + (diagnosis.verdict() instanceof Verdict.Finished f ? f.exitStatus().map(String::valueOf).orElse("?") : "-")
+        + "|" + settings.remediation().summary()
+        + "|" + settings.region() + "," + settings.roleArn().orElse("") + "," + settings.queueName() + ","
+        + settings.serviceUnit();
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(evidence.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash, 0, 8);

@@ -2,17 +2,17 @@ package gov.cms.bfd.migrator.operator.reconciler;
 
 import gov.cms.bfd.migrator.operator.act.Executor;
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
-import gov.cms.bfd.migrator.operator.aws.AwsCallMetrics;
-import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
-import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.api.MigratorEnvironment;
+import gov.cms.bfd.migrator.operator.aws.AwsCallMetrics;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnoser;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
+import gov.cms.bfd.migrator.operator.model.Binding;
 import gov.cms.bfd.migrator.operator.model.Input;
-import gov.cms.bfd.migrator.operator.model.InvalidSpecException;
 import gov.cms.bfd.migrator.operator.model.Settings;
+import gov.cms.bfd.migrator.operator.observe.AwsTarget;
 import gov.cms.bfd.migrator.operator.observe.EvidenceNeeds;
 import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.Observer;
@@ -21,25 +21,34 @@ import gov.cms.bfd.migrator.operator.plan.Evidence;
 import gov.cms.bfd.migrator.operator.plan.Plan;
 import gov.cms.bfd.migrator.operator.plan.Planner;
 import gov.cms.bfd.migrator.operator.plan.Step;
-import gov.cms.bfd.migrator.operator.report.Conditions;
-import gov.cms.bfd.migrator.operator.report.Histories;
 import gov.cms.bfd.migrator.operator.report.EventPlanner;
 import gov.cms.bfd.migrator.operator.report.StatusComposer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
-/** The one class that knows JOSDK: runs the pipeline for one MigratorDeployment and writes its status. */
+/**
+ * The one class that knows JOSDK: runs the pipeline for one MigratorDeployment and writes its status. Who may act
+ * for which environment, and the ledger, come from the MigratorEnvironment it names (an informer of its own).
+ */
 // Not generation-aware: an approval is an annotation, which does not bump the generation, and is acted on at once.
 @ControllerConfiguration(name = MigratorDeploymentReconciler.NAME, generationAwareEventProcessing = false)
 public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployment> {
@@ -47,6 +56,9 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
   public static final String NAME = "migratordeployment";
   /** How soon to look again while an SSM command's answer is awaited. */
   static final Duration AWAITING_COMMAND = Duration.ofSeconds(2);
+  /** How soon a resource that may not act looks again (an environment's change also wakes it at once). */
+  static final Duration NOT_ACTING = Duration.ofMinutes(1);
+  private static final String BY_ENVIRONMENT = "byEnvironment";
   private static final Logger LOG = Logger.getLogger(MigratorDeploymentReconciler.class);
 
   private final Clock clock;
@@ -59,9 +71,14 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
   private final IntentWriter intentWriter;
   private final StatusWrites writes;
   private final EnvironmentMetrics metrics;
+  private final Environments environments;
+  private final ApprovalPolicyWatch approvals;
+  private final ObservationMemory memory;
+  private final TargetsInUse targets;
 
   public MigratorDeploymentReconciler(Clock clock, Observer observer, Executor executor, KubernetesEvents events,
-      IntentWriter intentWriter, StatusWrites writes, EnvironmentMetrics metrics) {
+      IntentWriter intentWriter, StatusWrites writes, EnvironmentMetrics metrics, Environments environments,
+      ApprovalPolicyWatch approvals, ObservationMemory memory, TargetsInUse targets) {
     this.clock = clock;
     this.observer = observer;
     this.executor = executor;
@@ -69,72 +86,140 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     this.intentWriter = intentWriter;
     this.writes = writes;
     this.metrics = metrics;
+    this.environments = environments;
+    this.approvals = approvals;
+    this.memory = memory;
+    this.targets = targets;
+  }
+
+  /**
+   * MigratorEnvironments, cluster-scoped, watched whatever namespaces the controller watches: a change to one
+   * reconciles every MigratorDeployment that names it.
+   */
+  @Override
+  public List<EventSource<?, MigratorDeployment>> prepareEventSources(EventSourceContext<MigratorDeployment> context) {
+    context.getPrimaryCache().addIndexer(BY_ENVIRONMENT, md -> md.getSpec() == null || md.getSpec().environment == null
+        ? List.of() : List.of(md.getSpec().environment));
+    var configuration = InformerEventSourceConfiguration.from(MigratorEnvironment.class, MigratorDeployment.class)
+        .withWatchAllNamespaces()
+        .withFollowControllerNamespacesChanges(false)
+        .withPrimaryToSecondaryMapper((MigratorDeployment md) -> md.getSpec() == null || md.getSpec().environment == null
+            ? Set.of() : Set.of(new ResourceID(md.getSpec().environment)))
+        .withSecondaryToPrimaryMapper(environment -> context.getPrimaryCache()
+            .byIndex(BY_ENVIRONMENT, environment.getMetadata().getName()).stream()
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build();
+    return List.of(new InformerEventSource<>(configuration, context));
   }
 
   @Override
   public UpdateControl<MigratorDeployment> reconcile(MigratorDeployment resource, Context<MigratorDeployment> context) {
     long started = System.nanoTime();
     long awsBefore = AwsCallMetrics.nanosWaitedOnThisThread();
+    // every log line of this reconcile names the resource (the plain format prints it, JSON has it under "mdc")
+    MDC.put("resource", resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
     try {
-      return pipeline(resource);
+      return pipeline(resource, context);
     } finally {
+      MDC.remove("resource");
       metrics.reconciled(Duration.ofNanos(System.nanoTime() - started),
           Duration.ofNanos(AwsCallMetrics.nanosWaitedOnThisThread() - awsBefore));
-      metrics.retainOnly(() -> context.getPrimaryCache().list()
-          .map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()));
+      metrics.retainOnly(() -> {
+        var live = context.getPrimaryCache().list().toList();
+        Set<String> uids = live.stream().map(r -> ObservationMemory.uid(r.getMetadata().getUid(),
+            r.getMetadata().getNamespace(), r.getMetadata().getName())).collect(Collectors.toSet());
+        memory.retainOnly(uids);
+        targets.retainOnly(uids);
+        return live.stream().map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
+      });
     }
   }
 
-  private UpdateControl<MigratorDeployment> pipeline(MigratorDeployment resource) {
+  private UpdateControl<MigratorDeployment> pipeline(MigratorDeployment resource, Context<MigratorDeployment> context) {
     writes.reconciled(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-    var input = input(resource);
+    var resolution = environments.resolve(resource, context, clock.instant());
+    var input = input(resource, resolution);
     if (!(input.settings() instanceof Input.Resolved.Valid valid) || valid.settings().suspend()) {
-      return patchIfChanged(resource, composer.compose(input, resource.getStatus()), input)
-          .rescheduleAfter(Duration.ofMinutes(10)); // a spec change triggers a reconcile by itself
+      var next = input.settings() instanceof Input.Resolved.Valid v ? v.settings().timing().pollInterval() : NOT_ACTING;
+      return write(resource, context, composer.compose(input, resource.getStatus(), resolution.ledger()), input)
+          .rescheduleAfter(next);
     }
     Settings settings = valid.settings();
-    var seen = observe(input, settings);
+    MigratorEnvironment environment = resolution.environment().orElseThrow();
+    AwsTarget target = Observer.target(settings, input.namespace(), input.name());
+    targets.use(ObservationMemory.uid(resource.getMetadata().getUid(), input.namespace(), input.name()), target);
+    var seen = observe(input, settings, target);
     var diagnosis = diagnoser.diagnose(seen, settings, input.now());
-    var history = executor.verify(input.prior().history(), seen, Observer.target(settings), input.now());
-    var plan = planner.plan(diagnosis, seen, settings, Approval.from(input.annotations()), history, input.now());
+    var history = executor.verify(input.prior().history(), seen, target, input.now());
+    if (!history.equals(input.prior().history())) {
+      environment = environments.writeLedger(context, environment, history, input.now());
+    }
+    var plan = planner.plan(diagnosis, seen, settings, Approval.from(input.annotations()), input.approvals(), history,
+        input.now());
+    if (plan.wantsBrowse()) {
+      // S10: a purge is planned again on the whole queue, read now; what it read becomes the action's evidence.
+      seen = observer.browse(seen, target);
+      diagnosis = diagnoser.diagnose(seen, settings, input.now());
+      plan = planner.plan(diagnosis, seen, settings, Approval.from(input.annotations()), input.approvals(), history,
+          input.now());
+    }
     var step = plan.next();
     if (step.isPresent()) {
-      history = act(resource, input, seen, diagnosis, plan, step.get(), history, settings);
+      history = act(resource, context, environment, input, seen, diagnosis, plan, step.get(), history, target);
     }
     announce(resource, input, plan, history);
     var status = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), history);
     Duration next = step.isPresent() || history.stream().anyMatch(ActionRecord::pending)
         ? settings.timing().activePollInterval() : nextPoll(seen, diagnosis, settings);
-    return patchIfChanged(resource, status, input).rescheduleAfter(next);
+    return write(resource, context, status, input).rescheduleAfter(next);
   }
 
   /**
-   * Records the intent in status (with the evidence, and an Event naming it) before the AWS call, then makes
-   * the call; the outcome is verified by observing on the next reconciles.
+   * Records the intent before the AWS call, twice: in the resource's status with the resourceVersion the reconcile
+   * read (a changed spec or a withdrawn approval fails it with 409), then in the environment's ledger with the
+   * environment's resourceVersion (the safety record; a concurrent writer fails it). Then the call, its answer in
+   * the ledger, and an Event naming the evidence. The outcome is verified by observing on the next reconciles.
    */
-  private List<ActionRecord> act(MigratorDeployment resource, Input input, Observation seen, Diagnosis diagnosis,
-      Plan plan, Step step, List<ActionRecord> history, Settings settings) {
+  private List<ActionRecord> act(MigratorDeployment resource, Context<MigratorDeployment> context,
+      MigratorEnvironment environment, Input input, Observation seen, Diagnosis diagnosis, Plan plan, Step step,
+      List<ActionRecord> history, AwsTarget target) {
     var intent = new ActionRecord(input.now(), step.action(), step.target(), ActionOutcome.Pending, step.approvedBy(),
         plan.fingerprint(), "intent recorded before the call", Optional.empty(), Evidence.of(diagnosis));
     var withIntent = new ArrayList<ActionRecord>(List.of(intent));
     withIntent.addAll(history);
     var intentStatus = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), withIntent);
-    intentWriter.write(resource, intentStatus); // 409 if the resource moved on: nothing runs, JOSDK retries
-    String evidence = intent.evidence().isEmpty() ? "" : " Evidence kept in status.history: " + String.join("; ", intent.evidence());
+    try {
+      intentWriter.write(resource, intentStatus); // 409 if the resource moved on: nothing runs, JOSDK retries
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409 || !refused(e)) {
+        throw e;
+      }
+      // No intent recorded, so nothing runs; the status write that follows meets the same refusal and says so.
+      LOG.warnf("%s/%s: %s not run: the API server refused its intent (HTTP %d)", input.namespace(), input.name(),
+          step.action(), e.getCode());
+      return history;
+    }
+    var recorded = environments.writeLedger(context, environment, withIntent, input.now()); // 409: nothing runs
+    // Events are cut at 1,024 characters and may fail to be written: the ledger holds the evidence, the Event says where.
+    String evidence = intent.evidence().isEmpty() ? ""
+        : " Evidence (" + intent.evidence().size() + " message(s)) kept in MigratorEnvironment "
+            + environment.getMetadata().getName() + "'s status.ledger, entry of " + intent.time() + ": "
+            + intent.evidence().get(0) + (intent.evidence().size() > 1 ? "; ..." : ""); // results come first
     events.emit(resource, new EventPlanner.PlannedEvent("Normal", step.action().name(),
         step.action() + " " + step.target() + step.approvedBy().map(a -> " (approved by " + a + ")").orElse("")
             + ": " + step.reason() + "." + evidence), input.now());
-    var after = executor.execute(step, intent, Observer.target(settings), input.now());
+    var after = executor.execute(step, intent, target, input.now());
     LOG.infof("%s/%s: %s %s -> %s (%s)", input.namespace(), input.name(), step.action(), step.target(), after.outcome(),
         after.detail());
     if (!after.pending()) {
       metrics.actionFinished(after.action(), after.outcome());
     }
     withIntent.set(0, after);
+    environments.writeLedger(context, recorded, withIntent, input.now());
     return List.copyOf(withIntent);
   }
 
-  /** Events for outcomes that changed since the last status, and for an approval that no longer applies. */
+  /** Events for outcomes that changed since the ledger was read, and for an approval that no longer applies. */
   private void announce(MigratorDeployment resource, Input input, Plan plan, List<ActionRecord> history) {
     for (ActionRecord record : history) {
       boolean wasPending = input.prior().history().stream()
@@ -157,56 +242,90 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
   }
 
   /** Queue and instances, then what the diagnosis asks for; at most two more rounds (exit 1 asks for checks). */
-  private Observation observe(Input input, Settings settings) {
+  private Observation observe(Input input, Settings settings, AwsTarget target) {
     // A running migration's instance is looked at as often as its queue; idle ones share a slower answer.
     Duration interval = input.prior().migrationRunning() ? settings.timing().activePollInterval()
         : settings.timing().pollInterval();
-    var seen = observer.observe(settings, input.namespace() + "/" + input.name(), input.prior().queueConfirmedEmpty(),
-        interval, input.now());
+    var seen = observer.observe(settings, target, input.namespace() + "/" + input.name(),
+        input.prior().queueConfirmedEmpty(), interval, input.now());
     EvidenceNeeds done = EvidenceNeeds.NONE;
     for (int round = 0; round < 2; round++) {
       EvidenceNeeds more = diagnoser.needs(seen, settings, input.now()).beyond(done);
       if (!more.any()) {
         break;
       }
-      seen = observer.gather(seen, more, settings, input.now());
+      seen = observer.gather(seen, more, settings, target, input.now());
       done = done.plus(more);
     }
     return seen;
   }
 
-  private Input input(MigratorDeployment resource) {
+  private Input input(MigratorDeployment resource, Environments.Resolution resolution) {
     var meta = resource.getMetadata();
-    Input.Resolved settings;
-    try {
-      settings = new Input.Resolved.Valid(Settings.from(resource.getSpec()));
-    } catch (InvalidSpecException e) {
-      settings = new Input.Resolved.Invalid(e);
-    }
-    var conditions = resource.getStatus() == null ? null : resource.getStatus().conditions;
-    var prior = new Input.Prior(
-        Conditions.find(conditions, ConditionTypes.QUEUE_EMPTY)
-            .filter(c -> "True".equals(c.status) && Reasons.QUEUE_IS_EMPTY.equals(c.reason))
-            .filter(c -> Objects.equals(c.observedGeneration, meta.getGeneration()))
-            .isPresent(),
-        Conditions.find(conditions, ConditionTypes.INSTANCE_ABSENT)
-            .filter(c -> Reasons.MIGRATION_IN_PROGRESS.equals(c.reason)).isPresent(),
-        Histories.from(resource.getStatus() == null ? null : resource.getStatus().history));
-    return new Input(meta.getNamespace(), meta.getName(),
-        meta.getGeneration() == null ? 0 : meta.getGeneration(),
-        meta.getAnnotations() == null ? Map.of() : meta.getAnnotations(),
-        settings, prior, clock.instant());
+    long generation = meta.getGeneration() == null ? 0 : meta.getGeneration();
+    var recalled = memory.recall(ObservationMemory.uid(meta.getUid(), meta.getNamespace(), meta.getName()), generation);
+    boolean approvalAsked = Approval.from(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations()).isPresent();
+    // The policy is read only where an approval could be acted on; elsewhere its absence changes nothing.
+    Input.ApprovalGuard guard = resolution.binding() instanceof Binding.Holds && approvalAsked ? approvals.guard()
+        : Input.ApprovalGuard.ENFORCED;
+    return Input.of(resource, resolution.binding(), resolution.environment().map(MigratorEnvironment::getSpec),
+        resolution.ledger(), recalled.queueConfirmedEmpty(), recalled.migrationRunning(), guard, clock.instant());
   }
 
-  /** A fresh object carrying only identity and status, so the apply owns status and nothing else. */
-  private UpdateControl<MigratorDeployment> patchIfChanged(MigratorDeployment resource,
+  /**
+   * Writes the status as a fresh object carrying only identity and status (server-side apply owns status and
+   * nothing else), not at all when it equals the current one, and the Events of the change only once it is
+   * written. A status the API server refuses is replaced by a minimal one that says so, with Deployable Unknown:
+   * an earlier Deployable=True never stands for a status that could not be written.
+   */
+  private UpdateControl<MigratorDeployment> write(MigratorDeployment resource, Context<MigratorDeployment> context,
       MigratorDeploymentStatus status, Input input) {
     metrics.environment(input.namespace(), input.name(), resource.getSpec() == null ? "" : resource.getSpec().environment,
         status);
+    memory.remember(ObservationMemory.uid(resource.getMetadata().getUid(), input.namespace(), input.name()),
+        input.generation(), status);
     if (StatusEquality.same(resource.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
-    EventPlanner.between(resource.getStatus(), status).forEach(e -> events.emit(resource, e, input.now()));
+    try {
+      patchStatus(context, resource, status);
+    } catch (KubernetesClientException e) {
+      if (!refused(e)) {
+        throw e; // a conflict or the API server away: JOSDK retries; nothing to tell in status
+      }
+      if (e.getCode() == 404) {
+        return UpdateControl.noUpdate(); // deleted meanwhile
+      }
+      LOG.warnf("%s/%s: the API server refused the status (HTTP %d: %s); writing a minimal one", input.namespace(),
+          input.name(), e.getCode(), e.getMessage());
+      var minimal = composer.unwritten(input, resource.getStatus(), status,
+          "HTTP " + e.getCode() + ": " + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()));
+      if (!StatusEquality.same(resource.getStatus(), minimal)) {
+        patchStatus(context, resource, minimal);
+        EventPlanner.unwritten(resource.getStatus(), minimal).forEach(ev -> events.emit(resource, ev, input.now()));
+      }
+      return UpdateControl.noUpdate();
+    }
+    EventPlanner.between(resource.getStatus(), status, input.annotations())
+        .forEach(e -> events.emit(resource, e, input.now()));
+    if (status.failureMode != (resource.getStatus() == null ? null : resource.getStatus().failureMode)) {
+      LOG.infof("%s/%s: failure mode %s", input.namespace(), input.name(), status.failureMode);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Whether the API server refused a write for what it holds (too large, invalid, forbidden, etcd's size limit,
+   * which it reports as 500), rather than failing for a moment (conflict, throttling, unreachable).
+   */
+  static boolean refused(KubernetesClientException e) {
+    int code = e.getCode();
+    // No code (0, or fabric8's -1) is no answer: the API server is away, not refusing.
+    return code > 0 && code != 408 && code != 409 && code != 429 && code != 502 && code != 503 && code != 504;
+  }
+
+  private void patchStatus(Context<MigratorDeployment> context, MigratorDeployment resource,
+      MigratorDeploymentStatus status) {
     var fresh = new MigratorDeployment();
     fresh.setMetadata(new ObjectMetaBuilder()
         .withName(resource.getMetadata().getName())
@@ -214,11 +333,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
         .build());
     fresh.setSpec(null);
     fresh.setStatus(status);
+    context.resourceOperations().serverSideApplyPrimaryStatus(fresh);
     writes.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-    if (status.failureMode != (resource.getStatus() == null ? null : resource.getStatus().failureMode)) {
-      LOG.infof("%s/%s: failure mode %s", input.namespace(), input.name(), status.failureMode);
-    }
-    return UpdateControl.patchStatus(fresh);
   }
 
   private static Duration nextPoll(Observation seen, Diagnosis diagnosis, Settings settings) {

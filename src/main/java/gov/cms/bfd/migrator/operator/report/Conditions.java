@@ -3,6 +3,7 @@ package gov.cms.bfd.migrator.operator.report;
 import gov.cms.bfd.migrator.operator.api.Condition;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.model.DesiredCondition;
+import gov.cms.bfd.migrator.operator.model.Text;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -14,6 +15,9 @@ import java.util.stream.Collectors;
 
 /** Turns desired conditions into status conditions, keeping lastTransitionTime unless a status flips. */
 public final class Conditions {
+
+  /** A condition's message is a sentence or two for a person on call; what it quotes (AWS errors) is cut to fit. */
+  static final int MAX_MESSAGE_BYTES = 768;
 
   private Conditions() {}
 
@@ -35,7 +39,7 @@ public final class Conditions {
       next.type = want.type();
       next.status = want.status().name();
       next.reason = want.reason();
-      next.message = want.message();
+      next.message = want.message().isBlank() ? null : Text.bound(want.message(), MAX_MESSAGE_BYTES);
       next.observedGeneration = generation;
       next.lastTransitionTime = old != null && next.status.equals(old.status) && old.lastTransitionTime != null
           ? old.lastTransitionTime : stamp;

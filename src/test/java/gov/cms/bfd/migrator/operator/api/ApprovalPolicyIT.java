@@ -9,9 +9,8 @@ import static org.awaitility.Awaitility.await;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -19,7 +18,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +29,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/approval-policy.yaml and deploy/approver-rbac.yaml on a real API server: an approval names the user the API
- * server authenticated, only approvers may give one, and neither other edits nor the operator's status writes are
- * blocked by an approval left on the resource.
+ * deploy/approval-policy.yaml and deploy/approver-rbac.yaml on a real API server (the test bed installs them, as a
+ * real install has them): an approval names the user the API server authenticated; approving and loosening
+ * remediation need the verb approve, which only the approver role grants, so an editor who is not an approver can do
+ * neither; and neither other edits nor the operator's status writes are blocked by an approval left on the resource.
  */
 class ApprovalPolicyIT {
 
@@ -42,6 +41,13 @@ class ApprovalPolicyIT {
   private static final String POLICY = "migratordeployments-approved-by.migrator.bfd.cms.gov";
   private static final String APPROVER_ROLE = "migrator-approver";
   private static final String FINGERPRINT = "sha256:5f1c0ffee";
+  private static final ResourceDefinitionContext ENVIRONMENTS = new ResourceDefinitionContext.Builder()
+      .withGroup(MigratorDeployment.GROUP)
+      .withVersion(MigratorDeployment.VERSION)
+      .withKind("MigratorEnvironment")
+      .withPlural("migratorenvironments")
+      .withNamespaced(false)
+      .build();
   private static final ResourceDefinitionContext MIGRATOR_DEPLOYMENTS = new ResourceDefinitionContext.Builder()
       .withGroup(MigratorDeployment.GROUP)
       .withVersion(MigratorDeployment.VERSION)
@@ -50,56 +56,139 @@ class ApprovalPolicyIT {
       .withNamespaced(true)
       .build();
 
+  private static final String EDITOR_ROLE = "migratordeployment-editor";
+
   private static KubernetesClient admin;
   private static KubernetesClient alice;
   private static KubernetesClient bob;
   private static KubernetesClient carol;
-  private static List<HasMetadata> installed;
+  private static KubernetesClient dave;
 
   @BeforeAll
-  static void installPolicyAndApprovers() {
+  static void approversAndEditors() {
     admin = TestBed.get().client();
-    installed = new ArrayList<>();
-    long applied = System.nanoTime();
-    installed.addAll(apply("deploy/approval-policy.yaml"));
-    installed.addAll(apply("deploy/approver-rbac.yaml"));
+    long started = System.nanoTime();
     admin.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .serverSideApply();
+    // An editor of MigratorDeployments as a team would grant one: every verb on the resource but approve.
+    admin.resource(new ClusterRoleBuilder().withNewMetadata().withName(EDITOR_ROLE).endMetadata()
+        .addNewRule().withApiGroups(MigratorDeployment.GROUP).withResources("migratordeployments")
+        .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endRule()
+        .build()).serverSideApply();
     bindApprover("alice");
     bindApprover("carol");
+    TestBed.get().bind(NAMESPACE, EDITOR_ROLE, "dave");
     alice = as("alice");
     bob = as("bob");
     carol = as("carol");
+    dave = as("dave");
 
     await("the approval policy denies a forged approval").atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> forgedApprovalIsDenied(true));
-    LOG.infof("approval policy in effect %d ms after it was applied", (System.nanoTime() - applied) / 1_000_000);
+    LOG.infof("approval policy in effect %d ms after this class began", (System.nanoTime() - started) / 1_000_000);
 
     created(admin, "rbac-probe");
-    await("the approvers' RoleBindings are in effect").atMost(Duration.ofSeconds(30))
+    await("the RoleBindings are in effect").atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
-        .until(() -> deployment(alice, "rbac-probe").get() != null && deployment(carol, "rbac-probe").get() != null);
+        .until(() -> deployment(alice, "rbac-probe").get() != null && deployment(carol, "rbac-probe").get() != null
+            && deployment(dave, "rbac-probe").get() != null);
   }
 
   @AfterAll
-  static void removePolicyAndApprovers() {
+  static void disconnect() {
     try {
-      long deleted = System.nanoTime();
-      admin.resourceList(installed.stream().filter(r -> !(r instanceof ClusterRole)).toList()).delete();
-      // other test classes share this API server and must not meet the policy while its removal propagates
-      await("the approval policy no longer judges requests").atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(100))
-          .until(() -> !forgedApprovalIsDenied(false));
-      LOG.infof("approval policy out of effect %d ms after it was deleted", (System.nanoTime() - deleted) / 1_000_000);
-      admin.resourceList(installed.stream().filter(r -> r instanceof ClusterRole).toList()).delete();
       admin.namespaces().withName(NAMESPACE).delete();
+      admin.rbac().clusterRoles().withName(EDITOR_ROLE).delete();
     } finally {
-      for (var client : new KubernetesClient[] {alice, bob, carol, admin}) {
+      for (var client : new KubernetesClient[] {alice, bob, carol, dave, admin}) {
         if (client != null) {
           client.close();
         }
       }
+    }
+  }
+
+  @Test
+  void anEditorWhoIsNotAnApproverCannotApprove() {
+    created(admin, "editor-approves");
+
+    assertThatThrownBy(() ->
+        annotate(dave, "editor-approves", Map.of(APPROVE_ANNOTATION, FINGERPRINT, APPROVED_BY_ANNOTATION, "dave")))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(403);
+          assertThat(e.getStatus().getMessage()).contains("needs the verb approve on migratordeployments "
+              + NAMESPACE + "/editor-approves").contains("dave does not have");
+        });
+    assertThat(annotationsOf("editor-approves")).doesNotContainKeys(APPROVE_ANNOTATION, APPROVED_BY_ANNOTATION);
+  }
+
+  @Test
+  void anEditorWhoIsNotAnApproverCannotLoosenRemediation() {
+    var observed = admin.resource(resource("editor-loosens", Map.of("mode", "Observe"))).create();
+    assertThat(observed).isNotNull();
+
+    for (var loosening : List.<Map<String, Object>>of(Map.of("mode", "Auto"), Map.of("mode", "Approve"),
+        Map.of("stopService", true), Map.of("terminateInstance", true), Map.of("afterFailure", "Auto"),
+        Map.of("maxActionsPerHour", 60))) {
+      assertThatThrownBy(() -> remediation(dave, "editor-loosens", loosening))
+          .as("%s", loosening)
+          .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(403);
+            assertThat(e.getStatus().getMessage()).contains("loosening remediation (").contains("dave does not have");
+          });
+    }
+    assertThat(spec(deployment(admin, "editor-loosens").get())).extracting(s -> ((Map<?, ?>) s.get("remediation")).get("mode"))
+        .isEqualTo("Observe");
+  }
+
+  @Test
+  void anEditorMayTightenRemediationAndEditWhatDoesNotLoosenIt() {
+    admin.resource(resource("editor-tightens", Map.of("stopService", true))).create();
+
+    remediation(dave, "editor-tightens", Map.of("mode", "Observe", "stopService", false, "maxActionsPerHour", 1));
+    deployment(dave, "editor-tightens").patch(PatchContext.of(PatchType.JSON_MERGE),
+        admin.getKubernetesSerialization().asJson(Map.of("spec", Map.of("suspend", true,
+            "expectedSchemaVersion", "20240522164906244"))));
+
+    assertThat(spec(deployment(admin, "editor-tightens").get())).containsEntry("suspend", true);
+  }
+
+  @Test
+  void anEditorCreatesWithTheDefaultsButNotWithMoreThanThem() {
+    assertThat(dave.genericKubernetesResources(MIGRATOR_DEPLOYMENTS).inNamespace(NAMESPACE)
+        .resource(resource("editor-creates", Map.of())).create()).isNotNull();
+
+    assertThatThrownBy(() -> dave.genericKubernetesResources(MIGRATOR_DEPLOYMENTS).inNamespace(NAMESPACE)
+        .resource(resource("editor-creates-loose", Map.of("afterFailure", "Auto", "terminateInstance", true))).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(403);
+          assertThat(e.getStatus().getMessage()).contains("afterFailure to Auto").contains("terminateInstance on");
+        });
+  }
+
+  @Test
+  void anApproverMayLoosenRemediation() {
+    admin.resource(resource("approver-loosens", Map.of("mode", "Observe"))).create();
+
+    remediation(alice, "approver-loosens", Map.of("mode", "Auto", "stopService", true, "afterFailure", "Auto"));
+
+    assertThat(spec(deployment(admin, "approver-loosens").get()).get("remediation")).asInstanceOf(
+        InstanceOfAssertFactories.MAP).containsEntry("mode", "Auto").containsEntry("stopService", true);
+  }
+
+  @Test
+  void neitherAnEditorNorAnApproverMayDeclareAnEnvironment() {
+    var environment = new GenericKubernetesResourceBuilder()
+        .withApiVersion(MigratorDeployment.GROUP + "/" + MigratorDeployment.VERSION)
+        .withKind("MigratorEnvironment")
+        .withNewMetadata().withName("attacker").endMetadata()
+        .withAdditionalProperties(new LinkedHashMap<>(Map.of("spec", Map.of("namespaces", List.of(NAMESPACE),
+            "queue", Map.of("name", "bfd-victim-migrator")))))
+        .build();
+    for (var user : List.of(dave, alice)) {
+      assertThatThrownBy(() -> user.genericKubernetesResources(ENVIRONMENTS).resource(environment).create())
+          .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
     }
   }
 
@@ -241,9 +330,11 @@ class ApprovalPolicyIT {
     assertThat(written.getMetadata().getAnnotations()).containsEntry(APPROVED_BY_ANNOTATION, "alice");
   }
 
-  /** Server-side apply as a user would ({@code kubectl apply --server-side}). */
-  private static List<HasMetadata> apply(String file) {
-    return TestBed.get().apply(file);
+  /** A JSON merge patch of spec.remediation, as {@code kubectl patch --type merge} sends. */
+  private static void remediation(KubernetesClient client, String name, Map<String, Object> remediation) {
+    client.genericKubernetesResources(MIGRATOR_DEPLOYMENTS).inNamespace(NAMESPACE).resource(resource(name))
+        .patch(PatchContext.of(PatchType.JSON_MERGE),
+            client.getKubernetesSerialization().asJson(Map.of("spec", Map.of("remediation", remediation))));
   }
 
   private static void bindApprover(String user) {
@@ -303,11 +394,19 @@ class ApprovalPolicyIT {
   }
 
   private static GenericKubernetesResource resource(String name) {
+    return resource(name, Map.of());
+  }
+
+  private static GenericKubernetesResource resource(String name, Map<String, Object> remediation) {
+    Map<String, Object> spec = new LinkedHashMap<>(Map.of("environment", "approval-test"));
+    if (!remediation.isEmpty()) {
+      spec.put("remediation", remediation);
+    }
     return new GenericKubernetesResourceBuilder()
         .withApiVersion(MigratorDeployment.GROUP + "/" + MigratorDeployment.VERSION)
         .withKind("MigratorDeployment")
         .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
-        .withAdditionalProperties(new LinkedHashMap<>(Map.of("spec", Map.of("environment", "approval-test"))))
+        .withAdditionalProperties(new LinkedHashMap<>(Map.of("spec", spec)))
         .build();
   }
 }

@@ -6,26 +6,28 @@ import io.fabric8.crdv2.generator.CRDGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** crds/ is what the Java types generate; a change to api/ without `make crds` fails here. */
 class CrdFreshnessTest {
 
-  private static final String FILE = "migratordeployments.migrator.bfd.cms.gov-v1.yml";
-
   @Test
   void crdsFolderMatchesTheJavaTypes(@TempDir Path out) throws IOException {
     new CRDGenerator()
         .inOutputDir(out.toFile())
         .forCRDVersions("v1")
-        .customResourceClasses(MigratorDeployment.class)
+        .withPostProcessor(new CrdShape())
+        .customResourceClasses(MigratorDeployment.class, MigratorEnvironment.class)
         .generate();
 
-    String generated = Files.readString(out.resolve(FILE));
-    String committed = Files.readString(Path.of("crds", FILE));
-    assertThat(committed)
-        .as("crds/%s is stale: run `make crds` and commit the result", FILE)
-        .isEqualTo(generated);
+    for (String file : TestBed.CRD_FILES) {
+      String generated = Files.readString(out.resolve(file));
+      String committed = Files.readString(Path.of("crds", file));
+      assertThat(committed)
+          .as("crds/%s is stale: run `make crds` and commit the result", file)
+          .isEqualTo(generated);
+    }
   }
 }

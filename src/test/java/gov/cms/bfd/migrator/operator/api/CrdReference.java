@@ -21,12 +21,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Renders docs/configuration.md from the generated CRD in crds/: one table row per spec field, with its type,
- * default, description and what the API server validates (OpenAPI limits and the CEL rules' messages).
+ * Renders docs/configuration.md from the generated CRDs in crds/: for each kind, one table row per spec field, with
+ * its type, default, description and what the API server validates (OpenAPI limits and the CEL rules' messages).
  */
 final class CrdReference {
 
+  /** The platform's kind first: a MigratorDeployment names one. */
+  static final Path ENVIRONMENT_CRD = Path.of("crds", "migratorenvironments.migrator.bfd.cms.gov-v1.yml");
   static final Path CRD = Path.of("crds", "migratordeployments.migrator.bfd.cms.gov-v1.yml");
+  static final List<Path> CRDS = List.of(ENVIRONMENT_CRD, CRD);
   static final Path DOC = Path.of("docs", "configuration.md");
   static final String REFRESH = "make docs";
 
@@ -43,16 +46,26 @@ final class CrdReference {
     }
   }
 
-  /** The Markdown document for the CRD's storage version. */
+  /** The Markdown document for the CRDs' storage versions, one section per kind. */
+  static String render(List<CustomResourceDefinition> crds) {
+    StringBuilder out = new StringBuilder("# Configuration\n\n");
+    out.append("<!-- Generated from ").append(CRDS.stream().map(Path::toString).collect(Collectors.joining(" and ")))
+        .append(" by CrdReference (test code): do not edit; run `").append(REFRESH).append("` after `make crds`. -->\n\n");
+    out.append("A cluster admin declares each environment once (a `MigratorEnvironment`: where it is in AWS, which"
+        + " namespaces may manage it, the most remediation they may switch on); a team applies one `MigratorDeployment`"
+        + " per environment in one of those namespaces.\n");
+    crds.forEach(crd -> out.append('\n').append(render(crd)));
+    return out.toString();
+  }
+
+  /** The section of one CRD's storage version. */
   static String render(CustomResourceDefinition crd) {
     CustomResourceDefinitionVersion version = storageVersion(crd);
     JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
-    JSONSchemaProps spec = specSchema(crd);
     var names = crd.getSpec().getNames();
+    boolean clusterScoped = "Cluster".equals(crd.getSpec().getScope());
     StringBuilder out = new StringBuilder();
-    out.append("# ").append(names.getKind()).append(" configuration\n\n");
-    out.append("<!-- Generated from ").append(CRD).append(" by CrdReference (test code): do not edit; run `")
-        .append(REFRESH).append("` after `make crds`. -->\n\n");
+    out.append("## ").append(names.getKind()).append("\n\n");
     out.append("`apiVersion: ").append(crd.getSpec().getGroup()).append('/').append(version.getName())
         .append("`, `kind: ").append(names.getKind()).append("` (plural `").append(names.getPlural()).append('`');
     if (names.getShortNames() != null && !names.getShortNames().isEmpty()) {
@@ -61,29 +74,45 @@ final class CrdReference {
     }
     out.append("), ").append(crd.getSpec().getScope().toLowerCase()).append(".\n\n");
     out.append("The API server fills in the defaults shown; a field without one is optional unless marked required."
-        + " In a default, `${environment}` stands for `spec.environment`. The API server refuses a resource that"
-        + " breaks a rule of the Validation column, with that rule's message.\n");
+        + (clusterScoped ? " In a default, `${environment}` stands for `metadata.name`, the environment's name." : "")
+        + " The API server refuses a resource that breaks a rule of the Validation column, with that rule's message.\n");
     List<String> rootRules = ownRules(root);
     if (!rootRules.isEmpty()) {
       out.append("\nRules on the whole resource: ").append(String.join("; ", rootRules)).append(".\n");
     }
     out.append("\n| Field | Type | Default | Description | Validation |\n|---|---|---|---|---|\n");
-    for (Field field : fields(spec)) {
-      out.append("| ").append(cell(code(field.path())))
-          .append(" | ").append(cell(field.type()))
-          .append(" | ").append(field.defaultValue().isEmpty() ? "" : cell(code(field.defaultValue())))
-          .append(" | ").append(cell(field.description()))
-          .append(" | ").append(cell(String.join("; ", field.validation())))
-          .append(" |\n");
+    for (Field field : fields(root)) {
+      row(out, field);
+    }
+    out.append("\nStatus (written by the operator):\n\n| Field | Type | Default | Description | Validation |\n|---|---|---|---|---|\n");
+    for (Field field : fields(root, "status")) {
+      row(out, field);
     }
     return out.toString();
   }
 
-  /** Every field under spec, depth first in the CRD's order, with the rules its parents place on it. */
-  static List<Field> fields(JSONSchemaProps spec) {
+  /**
+   * Every field under spec, depth first in the CRD's order, with the rules its parents place on it (the root's
+   * included: only the root may read metadata.name).
+   */
+  static List<Field> fields(JSONSchemaProps root) {
+    return fields(root, "spec");
+  }
+
+  /** Every field under {@code top} (spec or status), as {@link #fields(JSONSchemaProps)}. */
+  static List<Field> fields(JSONSchemaProps root, String top) {
     List<Field> fields = new ArrayList<>();
     Map<String, List<String>> placed = new LinkedHashMap<>();
-    collect("spec", spec, fields, placed);
+    for (ValidationRule rule : Optional.ofNullable(root.getXKubernetesValidations()).orElse(List.of())) {
+      if (rule.getFieldPath() != null && rule.getFieldPath().startsWith("." + top + ".")) {
+        placed.computeIfAbsent(rule.getFieldPath().substring(1), t -> new ArrayList<>()).add(message(rule));
+      }
+    }
+    JSONSchemaProps schema = root.getProperties().get(top);
+    if (schema == null) {
+      throw new IllegalArgumentException("the CRD's schema has no " + top);
+    }
+    collect(top, schema, fields, placed);
     if (!placed.isEmpty()) {
       throw new IllegalArgumentException("CEL rules name fields that do not exist: " + placed.keySet());
     }
@@ -123,6 +152,15 @@ final class CrdReference {
     });
   }
 
+  private static void row(StringBuilder out, Field field) {
+    out.append("| ").append(cell(code(field.path())))
+        .append(" | ").append(cell(field.type()))
+        .append(" | ").append(field.defaultValue().isEmpty() ? "" : cell(code(field.defaultValue())))
+        .append(" | ").append(cell(field.description()))
+        .append(" | ").append(cell(String.join("; ", field.validation())))
+        .append(" |\n");
+  }
+
   /** The OpenAPI limits of a schema, in words. */
   private static List<String> limits(JSONSchemaProps schema) {
     List<String> limits = new ArrayList<>();
@@ -137,6 +175,12 @@ final class CrdReference {
     range(schema.getMinItems(), schema.getMaxItems(), "items").ifPresent(limits::add);
     range(schema.getMinProperties(), schema.getMaxProperties(), "entries").ifPresent(limits::add);
     range(number(schema.getMinimum()), number(schema.getMaximum()), "").ifPresent(limits::add);
+    if (schema.getFormat() != null && !"int32".equals(schema.getFormat()) && !"int64".equals(schema.getFormat())) {
+      limits.add("format " + code(schema.getFormat()));
+    }
+    if ("map".equals(schema.getXKubernetesListType())) {
+      limits.add("one item per " + String.join(", ", schema.getXKubernetesListMapKeys()));
+    }
     return limits;
   }
 
@@ -256,13 +300,9 @@ final class CrdReference {
     return value.isTextual() ? value.asText() : value.toString();
   }
 
-  /** The schema of spec in the CRD's storage version. */
-  static JSONSchemaProps specSchema(CustomResourceDefinition crd) {
-    JSONSchemaProps spec = storageVersion(crd).getSchema().getOpenAPIV3Schema().getProperties().get("spec");
-    if (spec == null) {
-      throw new IllegalArgumentException("the CRD's schema has no spec");
-    }
-    return spec;
+  /** The schema of the CRD's storage version. */
+  static JSONSchemaProps rootSchema(CustomResourceDefinition crd) {
+    return storageVersion(crd).getSchema().getOpenAPIV3Schema();
   }
 
   private static CustomResourceDefinitionVersion storageVersion(CustomResourceDefinition crd) {

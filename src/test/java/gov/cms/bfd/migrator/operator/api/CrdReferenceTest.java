@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +24,16 @@ class CrdReferenceTest {
 
   private static String rendered;
   private static Map<String, CrdReference.Field> fields;
+  private static Map<String, CrdReference.Field> environmentFields;
 
   @BeforeAll
   static void render() throws IOException {
     var crd = CrdReference.read(CRD);
-    rendered = CrdReference.render(crd);
-    fields = CrdReference.fields(CrdReference.specSchema(crd)).stream()
+    var environment = CrdReference.read(CrdReference.ENVIRONMENT_CRD);
+    rendered = CrdReference.render(List.of(environment, crd));
+    fields = CrdReference.fields(CrdReference.rootSchema(crd)).stream()
+        .collect(Collectors.toMap(CrdReference.Field::path, Function.identity()));
+    environmentFields = CrdReference.fields(CrdReference.rootSchema(environment)).stream()
         .collect(Collectors.toMap(CrdReference.Field::path, Function.identity()));
   }
 
@@ -46,21 +51,40 @@ class CrdReferenceTest {
   }
 
   @Test
-  void everySpecFieldHasADescription() {
-    assertThat(fields.values().stream().filter(f -> f.description().isBlank()).map(CrdReference.Field::path))
-        .as("spec fields without a description: add @JsonPropertyDescription in api/, then `make crds docs`")
-        .isEmpty();
+  void everyFieldOfSpecAndStatusHasADescription() throws IOException {
+    for (var crd : List.of(CrdReference.read(CRD), CrdReference.read(CrdReference.ENVIRONMENT_CRD))) {
+      var root = CrdReference.rootSchema(crd);
+      assertThat(Stream.concat(CrdReference.fields(root, "spec").stream(), CrdReference.fields(root, "status").stream())
+              .filter(f -> f.description().isBlank()).map(CrdReference.Field::path))
+          .as("fields of %s without a description: add @JsonPropertyDescription in api/, then `make crds docs`",
+              crd.getMetadata().getName())
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void conditionsAreKeyedByTypeAndTimesAreDateTimes() throws IOException {
+    var status = CrdReference.fields(CrdReference.rootSchema(CrdReference.read(CRD)), "status").stream()
+        .collect(Collectors.toMap(CrdReference.Field::path, Function.identity()));
+    assertThat(status.get("status.conditions").validation()).contains("one item per type");
+    assertThat(status.get("status.conditions[].lastTransitionTime").validation()).contains("format `date-time`");
+    assertThat(status.get("status.history[].time").validation()).contains("format `date-time`");
   }
 
   @Test
   void theReferenceHasARowForEverySpecField() {
-    assertThat(fields).containsKeys("spec.environment", "spec.aws.region", "spec.aws.roleArn", "spec.queue.name",
-        "spec.instance.tags", "spec.service.unit", "spec.service.logGroup", "spec.expectedSchemaVersion",
-        "spec.timing.pollInterval", "spec.timing.activePollInterval", "spec.timing.staleAfter",
-        "spec.timing.maxMigrationDuration", "spec.remediation.mode", "spec.remediation.purgeQueue",
+    assertThat(fields).containsOnlyKeys("spec.environment", "spec.expectedSchemaVersion",
+        "spec.timing", "spec.timing.pollInterval", "spec.timing.activePollInterval", "spec.timing.staleAfter",
+        "spec.timing.maxMigrationDuration", "spec.timing.leftoverAfter", "spec.remediation", "spec.remediation.mode", "spec.remediation.purgeQueue",
         "spec.remediation.stopService", "spec.remediation.terminateInstance", "spec.remediation.afterFailure",
         "spec.remediation.maxActionsPerHour", "spec.suspend");
-    fields.keySet().forEach(path -> assertThat(rendered).contains("| `" + path + "` |"));
+    assertThat(environmentFields).containsKeys("spec.namespaces", "spec.aws.region", "spec.aws.roleArn",
+        "spec.queue.name", "spec.instance.tags", "spec.service.unit", "spec.service.logGroup",
+        "spec.allowedRemediation.modes", "spec.allowedRemediation.stopService",
+        "spec.allowedRemediation.terminateInstance", "spec.allowedRemediation.afterFailureAuto");
+    Stream.concat(fields.keySet().stream(), environmentFields.keySet().stream())
+        .forEach(path -> assertThat(rendered).contains("| `" + path + "` |"));
+    assertThat(rendered).contains("## MigratorEnvironment", "## MigratorDeployment");
   }
 
   @Test
@@ -75,7 +99,7 @@ class CrdReferenceTest {
     assertThat(fields.get("spec.remediation.maxActionsPerHour").validation()).contains("0 to 60");
     assertThat(fields.get("spec.environment").validation()).startsWith("required")
         .contains("is immutable: create a new MigratorDeployment for another environment");
-    assertThat(fields.get("spec.instance.tags")).satisfies(f -> {
+    assertThat(environmentFields.get("spec.instance.tags")).satisfies(f -> {
       assertThat(f.type()).isEqualTo("map of string to string");
       assertThat(f.defaultValue()).isEqualTo("{\"Name\":\"bfd-${environment}-migrator\"}");
     });
@@ -86,9 +110,9 @@ class CrdReferenceTest {
     assertThat(fields.get("spec.timing.activePollInterval").validation())
         .contains("must not be longer than pollInterval: a running migration is polled at least as often as an"
             + " idle one");
-    assertThat(fields.get("spec.queue.name").validation())
-        .contains("queue name \"…\" is not a name SQS accepts: 1 to 80 letters, digits, hyphens or underscores,"
-            + " optionally ending in .fifo");
+    assertThat(environmentFields.get("spec.queue.name").validation())
+        .contains("the queue name, with ${environment} replaced by the environment name, is longer than the 80"
+            + " characters SQS accepts");
     assertThat(fields.get("spec.timing").validation()).isEmpty();
   }
 

@@ -38,6 +38,13 @@ class Ec2FilterValuesTest {
   }
 
   @Test
+  void aTagValueIsALiteralSoAStarMatchesOnlyAStar() {
+    // A tag value of "*" would otherwise find every instance of the region.
+    assertThat(Ec2InstanceAdapter.filterValues(Set.of("*", "bfd-?-migrator", "a\\b")))
+        .containsExactly(List.of("\\*", "a\\\\b", "bfd-\\?-migrator"));
+  }
+
+  @Test
   void withoutASharedPrefixOrSuffixTheValuesGoIn200ValueChunks() {
     Set<String> names = names(450, i -> i % 2 == 0 ? "x-" + i : "y-" + i + "z");
     assertThat(Ec2InstanceAdapter.sharedShape(List.copyOf(names))).isEqualTo(Optional.empty());

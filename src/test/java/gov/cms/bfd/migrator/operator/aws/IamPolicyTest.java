@@ -63,7 +63,7 @@ class IamPolicyTest {
 
   /** What each action must be allowed on (the operator's real targets), and what it must be refused. */
   static final List<Probe> PROBES = Stream.concat(Stream.of("GetQueueUrl", "GetQueueAttributes", "ReceiveMessage",
-      "PurgeQueue").flatMap(operation -> Stream.of(
+      "ChangeMessageVisibility", "PurgeQueue").flatMap(operation -> Stream.of(
           allowed(sqs(operation, "bfd-test-migrator")),
           allowed(sqs(operation, "bfd-prod-sbx-migrator")),
           allowed(sqs(operation, "bfd-pr-1234-migrator")),
@@ -91,7 +91,17 @@ class IamPolicyTest {
           refused(new Request("ssm:SendCommand", INSTANCE), "a command on an instance without a Name tag"),
           allowed(new Request("ssm:GetCommandInvocation", "*")),
           allowed(new Request("ssm:GetParameter", PARAMETER + "/bfd/test/common/nonsensitive/kms_key_alias")),
+          allowed(new Request("ssm:GetParameter", PARAMETER + "/bfd/test/common/nonsensitive/database_schema_version")),
           allowed(new Request("ssm:GetParametersByPath", PARAMETER + "/bfd/prod/migrator/nonsensitive/")),
+          allowed(new Request("ssm:GetParametersByPath", PARAMETER + "/bfd/prod/common/nonsensitive/")),
+          refused(new Request("ssm:GetParametersByPath", PARAMETER + "/bfd/prod/migrator/sensitive/"),
+              "the migrator's sensitive parameters"),
+          refused(new Request("ssm:GetParametersByPath", PARAMETER + "/bfd/prod/common/sensitive/new_relic/"),
+              "the environment's sensitive parameters"),
+          refused(new Request("ssm:GetParameter", PARAMETER + "/bfd/prod/migrator/sensitive/db/password"),
+              "a secret of the migrator"),
+          refused(new Request("ssm:GetParameter", PARAMETER + "/bfd/prod/common/nonsensitive/db_url"),
+              "a parameter the code does not read"),
           refused(new Request("ssm:GetParameter", PARAMETER + "/other/app/password"),
               "another application's parameter"),
           refused(new Request("ssm:GetParametersByPath", PARAMETER + "/"), "every parameter of the account"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.Unrecognized;
 import gov.cms.bfd.migrator.operator.model.Input;
+import gov.cms.bfd.migrator.operator.model.Text;
 import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.model.SettingsFixtures;
 import gov.cms.bfd.migrator.operator.observe.Observation;
@@ -54,10 +55,11 @@ class FuzzProperties {
     PARSED.incrementAndGet();
     if (message instanceof Unrecognized u) {
       UNRECOGNIZED.incrementAndGet();
-      assertThat(u.raw().length()).isLessThanOrEqualTo(MessageParser.MAX_RAW_CHARS);
+      assertThat(Text.jsonBytes(u.raw())).isLessThanOrEqualTo(MessageParser.MAX_RAW_BYTES);
       assertThat(body).startsWith(u.raw());
       assertThat(u.truncated()).isEqualTo(body.length() > u.raw().length());
-      assertThat(u.why()).isNotBlank().hasSizeLessThanOrEqualTo(MessageParser.MAX_WHY_CHARS);
+      assertThat(u.why()).isNotBlank();
+      assertThat(Text.jsonBytes(u.why())).isLessThanOrEqualTo(MessageParser.MAX_WHY_BYTES);
     }
   }
 
@@ -76,7 +78,7 @@ class FuzzProperties {
           .filter(q -> q instanceof QueueState.Present).map(q -> ((QueueState.Present) q).sample().size()).orElse(0));
       status.queue.messages.forEach(m -> {
         if (m.raw != null) {
-          assertThat(m.raw.length()).isLessThanOrEqualTo(MessageParser.MAX_RAW_CHARS);
+          assertThat(Text.jsonBytes(m.raw)).isLessThanOrEqualTo(MessageParser.MAX_RAW_BYTES);
         }
       });
     }
@@ -84,9 +86,9 @@ class FuzzProperties {
 
   @AfterContainer
   static void figures() {
-    System.out.printf("fuzzing: %,d bodies parsed (%,d unrecognized, kept within %,d chars); %,d statuses built from "
+    System.out.printf("fuzzing: %,d bodies parsed (%,d unrecognized, kept within %,d bytes); %,d statuses built from "
             + "%,d fuzzed queue bodies, largest %,d bytes (bound %,d)%n", PARSED.get(), UNRECOGNIZED.get(),
-        MessageParser.MAX_RAW_CHARS, STATUSES.get(), BODIES_IN_STATUSES.get(), LARGEST_STATUS.get(),
+        MessageParser.MAX_RAW_BYTES, STATUSES.get(), BODIES_IN_STATUSES.get(), LARGEST_STATUS.get(),
         DiagnoserProperties.STATUS_BOUND_BYTES);
   }
 

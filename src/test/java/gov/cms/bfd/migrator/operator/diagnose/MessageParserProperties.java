@@ -12,6 +12,7 @@ import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.MigrationStage;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.Monitor;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.Native;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.Unrecognized;
+import gov.cms.bfd.migrator.operator.model.Text;
 import gov.cms.bfd.migrator.operator.observe.RawMessage;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -46,7 +47,11 @@ class MessageParserProperties {
     var message = MessageParser.parse(new RawMessage(sqsMessageId, body, sentAt));
 
     assertThat(message).isNotNull();
-    assertThat(message.sqsMessageId()).isEqualTo(sqsMessageId);
+    // SQS ids are 36-character UUIDs; anything longer (only a forged message could carry one) is kept to its bound.
+    assertThat(message.sqsMessageId()).isEqualTo(Text.bound(sqsMessageId, MigratorMessage.MAX_ID_BYTES));
+    if (Text.jsonBytes(sqsMessageId) <= MigratorMessage.MAX_ID_BYTES) {
+      assertThat(message.sqsMessageId()).isEqualTo(sqsMessageId);
+    }
     assertThat(message.sentAt()).isEqualTo(sentAt);
     keepsTheBodyWithinBounds(body, message);
   }
@@ -58,8 +63,10 @@ class MessageParserProperties {
     keepsTheBodyWithinBounds(body, message);
     if (message.truncated()) {
       int kept = message.raw().length();
-      assertThat(kept).isBetween(MessageParser.MAX_RAW_CHARS - 1, MessageParser.MAX_RAW_CHARS);
-      assertThat(Character.isHighSurrogate(body.charAt(kept - 1)) && Character.isLowSurrogate(body.charAt(kept)))
+      int next = Text.jsonBytes(body.substring(kept, body.offsetByCodePoints(kept, 1)));
+      assertThat(Text.jsonBytes(message.raw()) + next).as("the next code point would not have fitted")
+          .isGreaterThan(MessageParser.MAX_RAW_BYTES);
+      assertThat(kept > 0 && Character.isHighSurrogate(body.charAt(kept - 1)) && Character.isLowSurrogate(body.charAt(kept)))
           .as("a pair split at %d", kept).isFalse();
     }
   }
@@ -92,9 +99,10 @@ class MessageParserProperties {
   private static void keepsTheBodyWithinBounds(String body, MigratorMessage message) {
     if (message instanceof Unrecognized unrecognized) {
       assertThat(body).startsWith(unrecognized.raw());
-      assertThat(unrecognized.raw().length()).isLessThanOrEqualTo(MessageParser.MAX_RAW_CHARS);
+      assertThat(Text.jsonBytes(unrecognized.raw())).isLessThanOrEqualTo(MessageParser.MAX_RAW_BYTES);
       assertThat(unrecognized.truncated()).isEqualTo(body.length() > unrecognized.raw().length());
-      assertThat(unrecognized.why()).isNotBlank().hasSizeLessThanOrEqualTo(MessageParser.MAX_WHY_CHARS);
+      assertThat(unrecognized.why()).isNotBlank();
+      assertThat(Text.jsonBytes(unrecognized.why())).isLessThanOrEqualTo(MessageParser.MAX_WHY_BYTES);
     }
   }
 
@@ -120,7 +128,7 @@ class MessageParserProperties {
   @Provide
   Arbitrary<String> nearTheLimit() {
     return Arbitraries.strings().withChars('x', '\uD83D', '\uDE00', '\uD800', '\uDFFF')
-        .ofMinLength(MessageParser.MAX_RAW_CHARS - 4).ofMaxLength(MessageParser.MAX_RAW_CHARS + 4);
+        .ofMinLength(MessageParser.MAX_RAW_BYTES / 3 - 4).ofMaxLength(MessageParser.MAX_RAW_BYTES + 4);
   }
 
   @Provide

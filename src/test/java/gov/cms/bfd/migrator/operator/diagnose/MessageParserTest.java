@@ -7,6 +7,7 @@ import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.MigrationStage;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.Monitor;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.Native;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage.Unrecognized;
+import gov.cms.bfd.migrator.operator.model.Text;
 import gov.cms.bfd.migrator.operator.observe.RawMessage;
 import java.time.Instant;
 import java.util.Optional;
@@ -231,7 +232,8 @@ class MessageParserTest {
 
     var message = unrecognized(body);
 
-    assertThat(message.raw()).hasSize(MessageParser.MAX_RAW_CHARS).isEqualTo(body.substring(0, 2048));
+    assertThat(body).startsWith(message.raw());
+    assertThat(Text.jsonBytes(message.raw())).isBetween(MessageParser.MAX_RAW_BYTES - 1, MessageParser.MAX_RAW_BYTES);
     assertThat(message.truncated()).isTrue();
     assertThat(message.why()).startsWith("body is " + body.length() + " characters");
   }
@@ -242,13 +244,25 @@ class MessageParserTest {
 
     var message = unrecognized(body);
 
-    assertThat(message.raw()).isEqualTo(body.substring(0, MessageParser.MAX_RAW_CHARS));
+    assertThat(message.raw()).isEqualTo(body.substring(0, MessageParser.MAX_RAW_BYTES));
     assertThat(message.truncated()).isTrue();
   }
 
   @Test
+  void theBoundIsInBytesAsStatusStoresThem() {
+    // 3-byte characters and characters JSON escapes would otherwise make a status several times the bound.
+    var threeByteBody = "€".repeat(1000);
+    var escapedBody = "\u0001".repeat(1000);
+
+    assertThat(Text.jsonBytes(unrecognized(threeByteBody).raw())).isLessThanOrEqualTo(MessageParser.MAX_RAW_BYTES)
+        .isGreaterThan(MessageParser.MAX_RAW_BYTES - 3);
+    assertThat(Text.jsonBytes(unrecognized(escapedBody).raw())).isLessThanOrEqualTo(MessageParser.MAX_RAW_BYTES);
+    assertThat(unrecognized(threeByteBody).truncated()).isTrue();
+  }
+
+  @Test
   void bodyOfExactlyTheLimitIsKeptWhole() {
-    var body = "y".repeat(MessageParser.MAX_RAW_CHARS);
+    var body = "y".repeat(MessageParser.MAX_RAW_BYTES);
 
     var message = unrecognized(body);
 
@@ -258,11 +272,11 @@ class MessageParserTest {
 
   @Test
   void cutNeverSplitsASurrogatePair() {
-    var body = "z".repeat(MessageParser.MAX_RAW_CHARS - 1) + "\uD83D\uDE00" + "tail";
+    var body = "z".repeat(MessageParser.MAX_RAW_BYTES - 1) + "\uD83D\uDE00" + "tail";
 
     var message = unrecognized(body);
 
-    assertThat(message.raw()).isEqualTo("z".repeat(MessageParser.MAX_RAW_CHARS - 1));
+    assertThat(message.raw()).isEqualTo("z".repeat(MessageParser.MAX_RAW_BYTES - 1));
     assertThat(message.truncated()).isTrue();
   }
 
@@ -315,7 +329,8 @@ class MessageParserTest {
 
     for (var body : bodies) {
       var why = unrecognized(body).why();
-      assertThat(why).hasSizeLessThanOrEqualTo(MessageParser.MAX_WHY_CHARS).doesNotContain(secret.substring(0, 60));
+      assertThat(Text.jsonBytes(why)).isLessThanOrEqualTo(MessageParser.MAX_WHY_BYTES);
+      assertThat(why).doesNotContain(secret.substring(0, 60));
     }
   }
 

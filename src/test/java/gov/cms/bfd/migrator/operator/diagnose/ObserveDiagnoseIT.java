@@ -16,6 +16,7 @@ import gov.cms.bfd.migrator.operator.api.MessageFormat;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
 import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.model.Text;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.api.RemediationSpec;
 import gov.cms.bfd.migrator.operator.aws.AwsCallMetrics;
@@ -26,6 +27,7 @@ import gov.cms.bfd.migrator.operator.testbed.FaultInjector;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.ShiftableClock;
 import gov.cms.bfd.migrator.operator.testbed.Scenario;
+import gov.cms.bfd.migrator.operator.testbed.TestEnvironments;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
 import io.fabric8.kubernetes.api.model.Event;
@@ -106,10 +108,31 @@ class ObserveDiagnoseIT {
 
   @Test
   void queueNotFound() {
+    sim.createLogGroup(); // the environment exists; it has no queue (yet)
+
     var md = awaitStatus(apply(spec()), m -> has(m, ConditionTypes.QUEUE_EMPTY, "True", Reasons.QUEUE_NOT_FOUND));
 
     assertCondition(md, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY);
     assertThat(md.getStatus().runbook.nextSteps).anySatisfy(s -> assertThat(s).contains(sim.queueName() + " does not exist"));
+    assertThat(events(Reasons.ENVIRONMENT_NOT_FOUND)).isEmpty();
+  }
+
+  @Test
+  void nothingOfTheEnvironmentInAwsPassesTheGateAndSaysItMayBeMisnamed() {
+    var md = awaitStatus(apply(spec()), m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.ENVIRONMENT_NOT_FOUND));
+
+    assertCondition(md, ConditionTypes.QUEUE_EMPTY, "True", Reasons.QUEUE_NOT_FOUND);
+    assertCondition(md, ConditionTypes.READY, "True", Reasons.ENVIRONMENT_NOT_FOUND);
+    assertThat(conditionMessage(md, ConditionTypes.DEPLOYABLE)).contains(sim.queueName()).contains(sim.logGroup())
+        .contains("misspelt");
+    assertThat(md.getStatus().runbook.nextSteps.get(0)).contains("kubectl get migratorenvironment");
+    await().atMost(WAIT).until(() -> events(Reasons.ENVIRONMENT_NOT_FOUND).size() == 1);
+
+    sim.createLogGroup(); // Terraform catches up: the name was right after all
+    clock.shift(Duration.ofMinutes(11)); // past the kept answer
+
+    awaitStatus(md, m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+    assertThat(events(Reasons.ENVIRONMENT_NOT_FOUND)).hasSize(1);
   }
 
   @Test
@@ -131,7 +154,7 @@ class ObserveDiagnoseIT {
     assertThat(md.getStatus().runbook.section).isEqualTo("Undeployable State");
     assertThat(md.getStatus().runbook.nextSteps)
         .anySatisfy(s -> assertThat(s).contains("aws sqs purge-queue --region us-east-1 --queue-url " + url))
-        .anySatisfy(s -> assertThat(s).contains("Name=tag:Name,Values=bfd-" + env + "-migrator"));
+        .anySatisfy(s -> assertThat(s).contains("{\"Name\":\"tag:Name\",\"Values\":[\"bfd-" + env + "-migrator\"]}"));
     await().atMost(WAIT).until(() -> events("UndeployableState").size() == 1);
     assertThat(events("UndeployableState").get(0).getMessage()).contains("pid 5046").contains(url);
     // Read with visibility timeout 0 and never deleted: the evidence is still in the queue for everyone.
@@ -301,7 +324,7 @@ class ObserveDiagnoseIT {
       assertThat(c.detail).contains("no output");
     });
     assertThat(md.getStatus().runbook.nextSteps).anySatisfy(s -> assertThat(s).contains("--instance-ids " + instance)
-        .contains("systemctl stop bfd-db-migrator.service"));
+        .contains("systemctl stop -- bfd-db-migrator.service"));
   }
 
   @Test
@@ -316,7 +339,7 @@ class ObserveDiagnoseIT {
 
     assertThat(md.getStatus().queue.messages).allSatisfy(m -> {
       assertThat(m.format).isEqualTo(MessageFormat.Unrecognized);
-      assertThat(m.raw.length()).isLessThanOrEqualTo(MessageParser.MAX_RAW_CHARS);
+      assertThat(Text.jsonBytes(m.raw)).isLessThanOrEqualTo(MessageParser.MAX_RAW_BYTES);
     });
     assertThat(md.getStatus().queue.messages).anySatisfy(m -> assertThat(m.truncated).isTrue());
     assertCondition(md, ConditionTypes.MIGRATION_SUCCEEDED, "Unknown", Reasons.NO_RESULT_YET);
@@ -356,21 +379,22 @@ class ObserveDiagnoseIT {
   }
 
   @Test
-  void assumesTheSpecsRoleInTheSpecsRegion() {
+  void assumesTheEnvironmentsRoleInTheEnvironmentsRegion() {
     var west = new MigratorSimulator(TestBed.get().moto().endpoint(), "us-west-2", env);
     west.createQueue();
     west.send(nativeMessage(9001, 14, "Finished"));
     west.close();
     double assumed = calls.count("sts", "AssumeRole");
-    var spec = spec();
-    spec.aws = new AwsSpec();
-    spec.aws.region = "us-west-2";
-    spec.aws.roleArn = "arn:aws:iam::123456789012:role/bfd-migrator-operator";
+    TestEnvironments.declare(client, env, List.of(NAMESPACE), e -> {
+      e.aws = new AwsSpec();
+      e.aws.region = "us-west-2";
+      e.aws.roleArn = "arn:aws:iam::123456789012:role/bfd-migrator-operator";
+    });
 
-    var md = awaitStatus(apply(spec), m -> has(m, ConditionTypes.MIGRATION_SUCCEEDED, "True", Reasons.SUCCEEDED));
+    var md = awaitStatus(apply(spec()), m -> has(m, ConditionTypes.MIGRATION_SUCCEEDED, "True", Reasons.SUCCEEDED));
 
     assertThat(calls.count("sts", "AssumeRole")).isGreaterThan(assumed);
-    // Only us-west-2 holds this queue and message: seeing them means the spec's region was used.
+    // Only us-west-2 holds this queue and message: seeing them means the environment's region was used.
     assertThat(md.getStatus().queue.url).endsWith("/bfd-" + env + "-migrator");
     assertThat(md.getStatus().runbook.nextSteps).anySatisfy(s -> assertThat(s).contains("--region us-west-2"));
   }

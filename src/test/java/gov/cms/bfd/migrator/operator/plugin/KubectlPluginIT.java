@@ -16,10 +16,8 @@ import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.Scenario;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.WithTestResource;
@@ -36,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +54,11 @@ class KubectlPluginIT {
   private static final Duration WAIT = Duration.ofSeconds(40);
   private static final String APPROVE = MigratorDeployment.APPROVE_ANNOTATION;
   private static final String APPROVED_BY = MigratorDeployment.APPROVED_BY_ANNOTATION;
-  private static List<HasMetadata> installed;
+  private static final String SUSPENDED_BY = "migrator.bfd.cms.gov/suspended-by";
+  private static final String SUSPEND_REASON = "migrator.bfd.cms.gov/suspend-reason";
+  private static final String RESUMED_BY = "migrator.bfd.cms.gov/resumed-by";
+  /** Who the test bed's kubeconfig is (kubectl auth whoami). */
+  private static String adminUser;
 
   @Inject
   KubernetesClient client;
@@ -65,12 +66,10 @@ class KubectlPluginIT {
   private final List<Scenario> scenarios = new ArrayList<>();
   private String testName;
 
-  /** What a real install has: the admission policy, the approver role, alice bound to it in this namespace. */
+  /** What a real install has (the test bed installs the policy and the role): alice bound to the approver role. */
   @BeforeAll
-  static void installApprovalPolicyAndApprover() {
+  static void bindApprover() {
     var bed = TestBed.get();
-    installed = new ArrayList<>(bed.apply("deploy/approval-policy.yaml"));
-    installed.addAll(bed.apply("deploy/approver-rbac.yaml"));
     try (var admin = bed.client(); var alice = bed.as("alice")) {
       admin.namespaces().resource(new NamespaceBuilder()
           .withNewMetadata().withName(NAMESPACE).endMetadata().build()).serverSideApply();
@@ -80,20 +79,8 @@ class KubectlPluginIT {
       await("alice's RoleBinding is in effect").atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> alice.resources(MigratorDeployment.class).inNamespace(NAMESPACE).list() != null);
     }
-  }
-
-  @AfterAll
-  static void removeApprovalPolicy() {
-    if (installed == null) {
-      return; // nothing was installed: the application or the test bed did not start
-    }
-    try (var admin = TestBed.get().client()) {
-      admin.resourceList(installed.stream().filter(r -> !(r instanceof ClusterRole)).toList()).delete();
-      // later test classes share this API server and must not meet the policy while its removal propagates
-      await("the approval policy no longer judges requests").atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(100)).until(() -> !forgedApprovalIsDenied(admin));
-      admin.resourceList(installed.stream().filter(r -> r instanceof ClusterRole).toList()).delete();
-    }
+    adminUser = run(Map.of(), bed.kubectl().toString(), "--kubeconfig", bed.kubeconfigFile().toString(), "auth", "whoami",
+        "-o", "jsonpath={.status.userInfo.username}").out();
   }
 
   @BeforeEach
@@ -193,26 +180,181 @@ class KubectlPluginIT {
   }
 
   @Test
-  void suspendAndResumeSetTheSpecAndTheStatusFollows() {
+  void suspendAndResumeSetTheSpecAndRecordWhoAndWhyAndTheStatusFollows() {
     var failed = failedAwaitingApproval("f");
 
-    var suspended = plugin("-n", NAMESPACE, "suspend", failed.env());
+    var suspended = plugin("-n", NAMESPACE, "suspend", failed.env(), "--reason", "INC-42: \"restoring\" the database");
 
     assertThat(suspended.exit()).as(suspended.toString()).isZero();
-    assertThat(suspended.out()).contains("md/" + failed.env() + " suspended");
-    assertThat(failed.get().getSpec().suspend).isTrue();
+    assertThat(suspended.out()).contains("md/" + failed.env() + " suspended by " + adminUser)
+        .contains("INC-42: \"restoring\" the database");
+    var md = failed.get();
+    assertThat(md.getSpec().suspend).isTrue();
+    assertThat(md.getMetadata().getAnnotations()).containsEntry(SUSPENDED_BY, adminUser)
+        .containsEntry(SUSPEND_REASON, "INC-42: \"restoring\" the database").doesNotContainKey(RESUMED_BY);
     failed.awaitStatus(WAIT, m -> has(m, ConditionTypes.READY, "False", Reasons.SUSPENDED));
     assertThat(row(plugin("-n", NAMESPACE, "status"), failed.env()).subList(3, 6))
         .containsExactly("Unknown (Suspended)", "-", "-");
 
-    var resumed = plugin("-n", NAMESPACE, "resume", failed.env());
+    var again = plugin("-n", NAMESPACE, "suspend", failed.env(), "--reason=twice");
+    assertThat(again.exit()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("already suspended (by " + adminUser + ": INC-42").contains("nothing was changed");
+    assertThat(failed.get().getMetadata().getAnnotations()).containsEntry(SUSPEND_REASON, "INC-42: \"restoring\" the database");
+
+    var resumed = plugin("-n", NAMESPACE, "--as", "alice", "resume", failed.env());
 
     assertThat(resumed.exit()).as(resumed.toString()).isZero();
-    assertThat(resumed.out()).contains("md/" + failed.env() + " resumed");
-    assertThat(failed.get().getSpec().suspend).isFalse();
+    assertThat(resumed.out()).contains("md/" + failed.env() + " resumed by alice (suspended by " + adminUser);
+    md = failed.get();
+    assertThat(md.getSpec().suspend).isFalse();
+    assertThat(md.getMetadata().getAnnotations()).containsEntry(RESUMED_BY, "alice")
+        .doesNotContainKeys(SUSPENDED_BY, SUSPEND_REASON);
     failed.awaitStatus(WAIT, m -> has(m, ConditionTypes.READY, "False", "MigrationFailed"));
     assertThat(row(plugin("-n", NAMESPACE, "status"), failed.env()).subList(3, 6))
         .containsExactly("False (QueueHasMessages)", "MigrationFailed", "PurgeQueue: AwaitingApproval");
+  }
+
+  @Test
+  void resumeOfARunningEnvironmentSaysSoAndChangesNothing() {
+    var clean = clean("c");
+    String version = clean.get().getMetadata().getResourceVersion();
+
+    var result = plugin("-n", NAMESPACE, "resume", clean.env());
+
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("md/" + clean.env() + " is not suspended").contains("nothing was changed");
+    assertThat(clean.get().getMetadata().getResourceVersion()).isEqualTo(version);
+  }
+
+  @Test
+  void waitReturnsOnceDeployable() {
+    var clean = clean("c");
+
+    var result = plugin("-n", NAMESPACE, "wait", clean.env(), "--timeout=30s");
+
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(result.out()).startsWith("md/" + clean.env() + " in namespace " + NAMESPACE + " is deployable: ");
+  }
+
+  /** A failed run awaiting approval: exit 4, with the reason, the failure mode, the plan and the numbered next steps. */
+  @Test
+  void waitTimesOutSayingWhyAndWhatAPersonMustDo() {
+    var failed = failedAwaitingApproval("f");
+    var runbook = failed.get().getStatus().runbook;
+
+    var result = plugin("-n", NAMESPACE, "wait", failed.env(), "--timeout", "3s");
+
+    assertThat(result.exit()).as(result.toString()).isEqualTo(4);
+    assertThat(result.err()).contains("md/" + failed.env() + " in namespace " + NAMESPACE + " is not deployable after 3s.")
+        .contains("Deployable: False (QueueHasMessages)")
+        .contains("Failure mode: MigrationFailed")
+        .contains("Runbook: " + runbook.section)
+        .contains("PurgeQueue ").contains("(AwaitingApproval)")
+        .contains("Next steps:\n  1. " + runbook.nextSteps.get(0))
+        .contains("A person must act (exit status 4)");
+  }
+
+  @Test
+  void waitWhileAMigrationRunsTimesOutAsStillInProgress() {
+    var running = running("r");
+
+    var result = plugin("-n", NAMESPACE, "wait", running.env(), "--timeout=2s");
+
+    assertThat(result.exit()).as(result.toString()).isEqualTo(3);
+    assertThat(result.err()).contains("Reconciling: True (MigrationInProgress)")
+        .contains("The operator is still at work (exit status 3)");
+  }
+
+  @Test
+  void waitOfAMissingResourceFailsAtOnce() {
+    var result = plugin("-n", NAMESPACE, "wait", "no-such-environment", "--timeout=1m");
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err()).contains("not found");
+  }
+
+  @Test
+  void evidenceShowsTheLastRunTheQueueThePlanAndTheHistory() {
+    var failed = failedAwaitingApproval("f");
+    var fingerprint = failed.get().getStatus().planFingerprint;
+
+    var before = plugin("-n", NAMESPACE, "evidence", failed.env());
+
+    assertThat(before.exit()).as(before.toString()).isZero();
+    assertThat(before.out()).contains("md/" + failed.env() + " in namespace " + NAMESPACE + ", environment " + failed.env())
+        .contains("Failure mode: MigrationFailed")
+        .contains("Last run:\n  instance (unknown), pid 4242")
+        .contains("exit status 2 (from SqsMessage), schema version 10020")
+        .contains("Queue: http").contains("1 visible")
+        .contains("[Monitor] pid 4242").contains("status 2")
+        .contains("Planned actions: (plan " + fingerprint + ")\n  PurgeQueue ")
+        .contains(": AwaitingApproval")
+        .contains("History (newest first): none");
+
+    plugin("--as", "alice", "-n", NAMESPACE, "approve", failed.env());
+    var md = failed.awaitStatus(WAIT, m -> m.getStatus().history != null
+        && m.getStatus().history.get(0).outcome == ActionOutcome.Succeeded);
+    var entry = md.getStatus().history.get(0);
+    var after = plugin("-n", NAMESPACE, "evidence", failed.env());
+
+    assertThat(after.out()).contains("History (newest first):\n  " + entry.time + " PurgeQueue " + entry.target
+        + ": Succeeded (approved by alice) plan " + fingerprint);
+    for (String evidence : entry.evidence) {
+      assertThat(after.out()).contains("    evidence: " + evidence);
+    }
+  }
+
+  @Test
+  void versionNamesThePluginTheCrdAndTheOperator() throws IOException {
+    String pomVersion = java.nio.file.Files.readAllLines(TestBed.get().projectRoot().resolve("pom.xml")).stream()
+        .filter(l -> l.matches("^  <version>.*</version>$")).findFirst().orElseThrow()
+        .replaceAll("^  <version>(.*)</version>$", "$1");
+
+    var client = plugin("version", "--client");
+    var server = plugin("version");
+
+    assertThat(client.out()).isEqualTo("kubectl-migrator " + pomVersion + "\n");
+    assertThat(server.exit()).as(server.toString()).isZero();
+    assertThat(server.lines()).containsExactly("kubectl-migrator " + pomVersion,
+        "CRD migratordeployments.migrator.bfd.cms.gov: served v1alpha1 (stored)",
+        "Operator: no deployment labelled app.kubernetes.io/name=migrator-operator");
+  }
+
+  /** Not a fixed list: whatever `kubectl options` lists, with its value as the next word or after =. */
+  @Test
+  void anyGlobalKubectlFlagIsPassedThrough() throws IOException {
+    var cache = java.nio.file.Files.createTempDirectory("kubectl-cache-");
+    var clean = clean("c");
+
+    var result = plugin("--cache-dir", cache.toString(), "--warnings-as-errors", "--match-server-version",
+        "-v", "0", "--request-timeout=20s", "--namespace", NAMESPACE, "--disable-compression", "status");
+
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(row(result, clean.env())).startsWith(NAMESPACE, clean.env());
+    var unknown = plugin("--cache-dir", cache.toString(), "--no-such-flag", "x", "status");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown flag --no-such-flag");
+  }
+
+  /** kubectl's own completion of `kubectl migrator ...` runs kubectl_complete-migrator, which asks the plugin. */
+  @Test
+  void kubectlCompletesCommandsAndNamesThroughTheCompletionHelper() {
+    var clean = clean("c");
+    var bed = TestBed.get();
+    String path = bed.projectRoot().resolve("plugin") + ":" + bed.kubectl().getParent() + ":" + System.getenv("PATH");
+
+    var env = Map.of("PATH", path, "KUBECONFIG", bed.kubeconfigFile().toString());
+
+    var commands = run(env, bed.kubectl().toString(), "__complete", "migrator", "");
+    var names = run(env, bed.kubectl().toString(), "__complete", "migrator", "-n", NAMESPACE, "wait", "");
+
+    assertThat(commands.lines()).contains("status", "wait", "evidence", "approve", "suspend", "resume", "version",
+        "completion");
+    assertThat(names.lines()).contains(clean.env());
+    var bash = plugin("completion", "bash");
+    assertThat(bash.out()).contains("complete -F _kubectl_migrator kubectl-migrator");
+    assertThat(run(Map.of(), "bash", "-n", "-c", bash.out()).exit()).isZero();
+    assertThat(plugin("completion", "zsh").out()).startsWith("#compdef kubectl-migrator");
   }
 
   @Test
@@ -237,7 +379,8 @@ class KubectlPluginIT {
   void badInvocationsFailWithAClearMessage() {
     var unknown = plugin("-n", NAMESPACE, "frobnicate");
     assertThat(unknown.exit()).isEqualTo(2);
-    assertThat(unknown.err()).contains("unknown command 'frobnicate' (commands: status, approve, suspend, resume, runbook, help)");
+    assertThat(unknown.err()).contains("unknown command 'frobnicate' (commands: status, wait, evidence, runbook, approve,"
+        + " suspend, resume, version, completion, help)");
 
     var noName = plugin("-n", NAMESPACE, "approve");
     assertThat(noName.exit()).isEqualTo(2);
@@ -248,7 +391,15 @@ class KubectlPluginIT {
     assertThat(missing.err()).contains("\"no-such-environment\" not found")
         .contains("cannot read MigratorDeployment no-such-environment in namespace " + NAMESPACE);
 
-    var missingSuspend = plugin("-n", NAMESPACE, "suspend", "no-such-environment");
+    var noReason = plugin("-n", NAMESPACE, "suspend", "no-such-environment");
+    assertThat(noReason.exit()).isEqualTo(2);
+    assertThat(noReason.err()).contains("suspend needs a reason");
+
+    var badTimeout = plugin("-n", NAMESPACE, "wait", "x", "--timeout=soon");
+    assertThat(badTimeout.exit()).isEqualTo(2);
+    assertThat(badTimeout.err()).contains("--timeout=soon is not a duration");
+
+    var missingSuspend = plugin("-n", NAMESPACE, "suspend", "no-such-environment", "--reason", "test");
     assertThat(missingSuspend.exit()).isEqualTo(1);
     assertThat(missingSuspend.err()).contains("not found");
 
@@ -326,10 +477,16 @@ class KubectlPluginIT {
     List<String> command = new ArrayList<>(List.of(bed.projectRoot().resolve("plugin/kubectl-migrator").toString(),
         "--kubeconfig", bed.kubeconfigFile().toString()));
     command.addAll(List.of(args));
+    return run(Map.of("KUBECTL", bed.kubectl().toString()), command.toArray(String[]::new));
+  }
+
+  /** A command with the test bed's HOME (no ~/.kube of the user) and no KUBE* variables, plus {@code env}. */
+  private static Result run(Map<String, String> env, String... command) {
+    var bed = TestBed.get();
     var builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("KUBE"));
-    builder.environment().put("KUBECTL", bed.kubectl().toString());
     builder.environment().put("HOME", bed.kubeconfigFile().getParent().toString()); // no ~/.kube of the user
+    builder.environment().putAll(env);
     Process process = null;
     try {
       process = builder.start();
@@ -337,7 +494,7 @@ class KubectlPluginIT {
       var out = read(process.getInputStream());
       var err = read(process.getErrorStream());
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        throw new AssertionError("kubectl-migrator " + String.join(" ", args) + " did not end within 60 s");
+        throw new AssertionError(String.join(" ", command) + " did not end within 60 s");
       }
       return new Result(process.exitValue(), out.join(), err.join());
     } catch (IOException e) {

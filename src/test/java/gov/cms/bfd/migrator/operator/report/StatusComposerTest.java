@@ -50,7 +50,7 @@ class StatusComposerTest {
   @Test
   void transitionTimeMovesOnlyForConditionsWhoseStatusFlips() {
     var before = observed(1, T0, null);
-    var after = composer.compose(input(2, valid(true), T0.plusSeconds(60)), before);
+    var after = composer.compose(input(2, valid(true), T0.plusSeconds(60)), before, List.of());
 
     // Reconciling: False (Observed) -> False (Suspended): kept. Ready: True -> False: moved.
     assertThat(condition(after, ConditionTypes.RECONCILING).reason).isEqualTo(Reasons.SUSPENDED);
@@ -63,7 +63,7 @@ class StatusComposerTest {
   @Test
   void invalidSpecStallsAndSaysWhatToFix() {
     var status = composer.compose(input(3, new Input.Resolved.Invalid(
-        new InvalidSpecException("spec.timing", "is missing")), T0), null);
+        new InvalidSpecException("spec.timing", "is missing")), T0), null, List.of());
 
     assertThat(condition(status, ConditionTypes.STALLED).status).isEqualTo("True");
     assertThat(condition(status, ConditionTypes.STALLED).message).contains("spec.timing is missing");
@@ -73,7 +73,7 @@ class StatusComposerTest {
 
   @Test
   void suspendedSaysSoAndGuessesNothing() {
-    var status = composer.compose(input(1, valid(true), T0), observed(1, T0, null));
+    var status = composer.compose(input(1, valid(true), T0), observed(1, T0, null), List.of());
 
     assertThat(condition(status, ConditionTypes.READY).reason).isEqualTo(Reasons.SUSPENDED);
     for (String type : ConditionTypes.DOMAIN) {

@@ -42,17 +42,28 @@ public final class Scenario implements AutoCloseable {
     return sim;
   }
 
-  /** A spec for this environment that polls fast (2s idle, 1s active) so tests do not wait. */
+  /**
+   * A spec for this environment that polls fast (2s idle, 1s active) and purges leftovers at once (leftoverAfter 0s:
+   * no deploy pipeline reads the queue unless a test runs one) so tests do not wait.
+   */
   public MigratorDeploymentSpec spec() {
     var spec = new MigratorDeploymentSpec();
     spec.environment = env;
     spec.timing = new TimingSpec();
     spec.timing.pollInterval = "2s";
     spec.timing.activePollInterval = "1s";
+    spec.timing.leftoverAfter = "0s"; // the operator is the queue's only reader here
     return spec;
   }
 
+  /**
+   * The resource, after its MigratorEnvironment: bound to this scenario's namespace and allowing what the spec
+   * switches on (a test of the operator's repairs wants them to happen; tests of the caps declare their own).
+   */
   public MigratorDeployment create(MigratorDeploymentSpec spec) {
+    if (TestEnvironments.get(client, spec.environment) == null) {
+      TestEnvironments.declareFor(client, namespace, spec);
+    }
     var md = new MigratorDeployment();
     md.setMetadata(new ObjectMetaBuilder().withName(env).withNamespace(namespace).withAnnotations(new HashMap<>()).build());
     md.setSpec(spec);
@@ -74,9 +85,15 @@ public final class Scenario implements AutoCloseable {
         .filter(e -> env.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
   }
 
+  /** The environment's ledger and claim, as the operator wrote them. */
+  public gov.cms.bfd.migrator.operator.api.MigratorEnvironment environment() {
+    return TestEnvironments.get(client, env);
+  }
+
   @Override
   public void close() {
     client.resources(MigratorDeployment.class).inNamespace(namespace).delete();
+    TestEnvironments.forget(client, env);
     sim.close();
   }
 }

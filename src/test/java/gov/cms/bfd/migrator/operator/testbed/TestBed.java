@@ -87,6 +87,7 @@ public final class TestBed {
     var bed = new TestBed(kube, moto, root);
     Runtime.getRuntime().addShutdownHook(new Thread(bed::stop, "test-bed-stop"));
     bed.installCrd();
+    bed.installApprovalPolicy();
     LOG.infof("test bed up in %d ms: kube-apiserver v%s, moto at %s behind the realism layer (%s; %s)",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), KubeApiServerProcess.VERSION, moto.endpoint(),
         Realism.behaviourSpec(), Realism.settingsSpec());
@@ -172,19 +173,35 @@ public final class TestBed {
     }
   }
 
-  /** crds/ applied through {@code client}, waiting until the API server serves the type. */
+  /** The files of deploy/ that guard approvals, installed for the whole run as a real install has them. */
+  public static final List<String> APPROVAL_FILES = List.of("deploy/approval-policy.yaml", "deploy/approver-rbac.yaml");
+
+  /**
+   * The approval policy, its binding and the approver role, as on a real cluster: the operator acts on no approval
+   * without them. A test that removes or replaces them puts them back ({@link #installApprovalPolicy}).
+   */
+  public void installApprovalPolicy() {
+    APPROVAL_FILES.forEach(this::apply);
+  }
+
+  /** The CRDs of crds/, as `make crds` writes them. */
+  public static final List<String> CRD_FILES = List.of("migratordeployments.migrator.bfd.cms.gov-v1.yml",
+      "migratorenvironments.migrator.bfd.cms.gov-v1.yml");
+
+  /** crds/ applied through {@code client}, waiting until the API server serves the types. */
   static void installCrd(KubernetesClient client, Path projectRoot) {
-    try (var in = new FileInputStream(
-        projectRoot.resolve("crds/migratordeployments.migrator.bfd.cms.gov-v1.yml").toFile())) {
-      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-      client.resource(crd).serverSideApply();
-      client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
-              && c.getStatus().getConditions().stream()
-              .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-              60, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read crds/: " + e.getMessage(), e);
+    for (String file : CRD_FILES) {
+      try (var in = new FileInputStream(projectRoot.resolve("crds").resolve(file).toFile())) {
+        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+        client.resource(crd).serverSideApply();
+        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+            .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+                && c.getStatus().getConditions().stream()
+                .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+                60, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read crds/" + file + ": " + e.getMessage(), e);
+      }
     }
   }
 
