@@ -276,6 +276,12 @@ class ObserveDiagnoseIT {
     assertThat(md.getStatus().failureMode).isEqualTo(FailureMode.None);
     assertThat(md.getStatus().lastRun.stage).contains("Migrating").contains("BeforeFile");
     assertThat(md.getStatus().runbook.nextSteps).anySatisfy(s -> assertThat(s).contains("do not purge"));
+    // SQS's approximate counts lag (the realism layer's countsLagSeconds; up to a minute in AWS): the migration is
+    // unchanged, to AWS too, once its counts have caught up with the two messages and cannot move any more.
+    double lag = TestBed.get().moto().realism().describe().path("settings").path("countsLagSeconds").asDouble();
+    long settled = System.nanoTime() + (long) ((lag + 0.5) * 1e9);
+    md = awaitStatus(md, m -> System.nanoTime() > settled && m.getStatus().queue != null
+        && Long.valueOf(2).equals(m.getStatus().queue.visible));
 
     double reconciles = writes.reconciles(NAMESPACE, env);
     double statusWrites = writes.count(NAMESPACE, env);
