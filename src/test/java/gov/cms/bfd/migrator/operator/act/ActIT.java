@@ -17,6 +17,7 @@ import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.api.RemediationSpec;
 import gov.cms.bfd.migrator.operator.plan.Approval;
+import gov.cms.bfd.migrator.operator.plan.Planner;
 import gov.cms.bfd.migrator.operator.reconciler.StatusWrites;
 import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
@@ -46,7 +47,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ActIT {
 
   private static final String NAMESPACE = "act";
-  private static final Duration WAIT = Duration.ofSeconds(40);
+  /** A purge is verified only after AWS's 60-second purge window (DESIGN §3): that, and a few polls more. */
+  private static final Duration WAIT = Planner.PURGE_SPACING.plusSeconds(40);
   /** The test bed's admin user (the client certificate's CN), as the admission policy would require. */
   private static final String ADMIN = "kubeapitest";
 
@@ -271,14 +273,36 @@ class ActIT {
   void aSecondPurgeWithinSixtySecondsWaits() {
     sim.createQueue();
     sim.send(nativeMessage(5046, 14, "Finished"));
-    var md = awaitStatus(apply(spec(r -> { })), m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+    var md = awaitStatus(apply(spec(r -> { })), m -> m.getStatus() != null && m.getStatus().history != null
+        && m.getStatus().history.get(0).action == ActionType.PurgeQueue);
+    double firstPurge = await().atMost(WAIT).until(this::purges, p -> !p.isEmpty()).get(0);
+    // Another run's leftover, seconds later: after the realism layer's (scaled) purge window, so AWS keeps it.
+    double window = TestBed.get().moto().realism().describe().path("settings").path("purgeWindowSeconds").asDouble();
+    await().atMost(WAIT).until(() -> System.currentTimeMillis() / 1000.0 > firstPurge + window + 0.5);
+    sim.send(nativeMessage(5047, 14, "Finished"));
 
-    sim.send(nativeMessage(5047, 14, "Finished")); // another run's leftover, seconds later
-
-    md = awaitStatus(md, m -> m.getStatus().plannedActions != null && m.getStatus().plannedActions.get(0).state == ActionState.Blocked);
-    assertThat(md.getStatus().plannedActions.get(0).blockedBy).contains("one purge per queue every 60 seconds");
+    md = awaitStatus(md, m -> m.getStatus().queue != null && m.getStatus().queue.runs != null
+        && m.getStatus().queue.runs.stream().anyMatch(r -> "5047".equals(r.pid)));
+    assertThat(System.currentTimeMillis() / 1000.0).as("still inside the first purge's 60 seconds")
+        .isLessThan(firstPurge + Planner.PURGE_SPACING.toSeconds());
+    // The first purge is verified only after AWS's 60 seconds: until then the second one waits for it.
+    assertThat(md.getStatus().plannedActions).first().satisfies(a -> {
+      assertThat(a.action).isEqualTo(ActionType.PurgeQueue);
+      assertThat(a.state).isEqualTo(ActionState.Blocked);
+      assertThat(a.blockedBy).contains("is verified");
+    });
+    assertCondition(md, ConditionTypes.DEPLOYABLE, "False", Reasons.PURGE_IN_PROGRESS);
     assertThat(sim.peekBodies()).hasSize(1);
     assertThat(md.getStatus().history).hasSize(1);
+    // Past the 60 seconds: no second PurgeQueue reached AWS inside them.
+    await().atMost(WAIT).until(() -> System.currentTimeMillis() / 1000.0 > firstPurge + Planner.PURGE_SPACING.toSeconds());
+    assertThat(purges()).filteredOn(at -> at < firstPurge + Planner.PURGE_SPACING.toSeconds()).hasSize(1);
+  }
+
+  /** When each PurgeQueue of this environment's queue reached AWS (epoch seconds), from the realism layer's journal. */
+  private List<Double> purges() {
+    return TestBed.get().moto().realism().journal(0).stream().filter(e -> e.op().equals("PurgeQueue"))
+        .filter(e -> sim.queueName().equals(e.raw().path("queue").asText())).map(e -> e.at()).toList();
   }
 
   // ---- helpers ------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
 import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.plan.Planner;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.Scenario;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
@@ -51,7 +52,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KubectlPluginIT {
 
   private static final String NAMESPACE = "plugin";
-  private static final Duration WAIT = Duration.ofSeconds(40);
+  /** A purge is verified only after AWS's 60-second purge window (DESIGN §3): that, and a few polls more. */
+  private static final Duration WAIT = Planner.PURGE_SPACING.plusSeconds(40);
   private static final String APPROVE = MigratorDeployment.APPROVE_ANNOTATION;
   private static final String APPROVED_BY = MigratorDeployment.APPROVED_BY_ANNOTATION;
   private static final String SUSPENDED_BY = "migrator.bfd.cms.gov/suspended-by";
@@ -277,6 +279,8 @@ class KubectlPluginIT {
   void evidenceShowsTheLastRunTheQueueThePlanAndTheHistory() {
     var failed = failedAwaitingApproval("f");
     var fingerprint = failed.get().getStatus().planFingerprint;
+    // SQS's approximate counts lag (up to a minute in AWS): the status shows them once they have caught up.
+    failed.awaitStatus(WAIT, m -> m.getStatus().queue != null && Long.valueOf(1).equals(m.getStatus().queue.visible));
 
     var before = plugin("-n", NAMESPACE, "evidence", failed.env());
 

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import gov.cms.bfd.migrator.operator.api.ActionState;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.plan.Planner;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.Scenario;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
@@ -39,7 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(MotoReset.class)
 class MetricsIT {
 
-  private static final Duration WAIT = Duration.ofSeconds(40);
+  /** A purge is verified only after AWS's 60-second purge window (DESIGN §3): that, and a few polls more. */
+  private static final Duration WAIT = Planner.PURGE_SPACING.plusSeconds(40);
 
   @Inject
   KubernetesClient client;
