@@ -40,6 +40,7 @@ import collections
 import json
 import random
 import re
+import shlex
 import threading
 import time
 from urllib.parse import parse_qs
@@ -577,8 +578,37 @@ def managed(account_id, region, instance_id):
     return tags.get(UNMANAGED_TAG, "true").lower() != "false"
 
 
-SYSTEMCTL = re.compile(r"systemctl\s+(?:--no-pager\s+)?(stop|show)\s+(?:--\s+)?(?:'([^']*)'|\"([^\"]*)\"|([^\s;&|]+))"
-                       r"([^;&|\n]*)")
+SYSTEMCTL = re.compile(r"\bsystemctl\b([^;&|\n]*)")
+DEFAULT_SHOW = ["ActiveState", "ExecMainStatus", "ExecMainCode"]
+
+
+def systemctl_args(text):
+    """systemctl's command line as systemctl reads it: options anywhere before `--`, then the verb and the unit;
+    `-p NAME`, `-pNAME`, `--property NAME` and `--property=NAME` name properties (also comma-separated)."""
+    try:
+        args = shlex.split(text)
+    except ValueError:
+        return None, None, []
+    verb, unit, names, options_done, i = None, None, [], False, 0
+    while i < len(args):
+        arg = args[i]
+        if not options_done and arg == "--":
+            options_done = True
+        elif not options_done and arg in ("-p", "--property"):
+            i += 1
+            names += args[i].split(",") if i < len(args) else []
+        elif not options_done and arg.startswith("--property="):
+            names += arg.split("=", 1)[1].split(",")
+        elif not options_done and arg.startswith("-p") and not arg.startswith("--"):
+            names += arg[2:].split(",")
+        elif not options_done and arg.startswith("-"):
+            pass  # --no-pager and the like
+        elif verb is None:
+            verb = arg
+        elif unit is None:
+            unit = arg
+        i += 1
+    return verb, unit, [n for n in names if n]
 
 
 def run_on_instance(instance_id, script):
@@ -587,8 +617,9 @@ def run_on_instance(instance_id, script):
         return None
     output = []
     for match in SYSTEMCTL.finditer(script):
-        verb, unit = match.group(1), match.group(2) or match.group(3) or match.group(4)
-        rest = match.group(5)
+        verb, unit, names = systemctl_args(match.group(1))
+        if unit is None or verb not in ("stop", "show"):
+            continue
         key = (instance_id, unit)
         if verb == "stop":
             props = STATE.units.get(key)
@@ -598,9 +629,7 @@ def run_on_instance(instance_id, script):
         else:
             props = STATE.units.get(key) or {"LoadState": "not-found", "ActiveState": "inactive",
                                              "ExecMainStatus": "0", "ExecMainCode": "0"}
-            names = re.findall(r"(?:-p\s+|--property[= ])([A-Za-z,]+)", rest) or ["ActiveState", "ExecMainStatus",
-                                                                                   "ExecMainCode"]
-            for name in [n for group in names for n in group.split(",") if n]:
+            for name in names or DEFAULT_SHOW:
                 output.append(f"{name}={props.get(name, '')}")
     return "\n".join(output) + ("\n" if output else "")
 

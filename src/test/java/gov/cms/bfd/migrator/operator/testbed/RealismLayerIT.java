@@ -3,6 +3,7 @@ package gov.cms.bfd.migrator.operator.testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gov.cms.bfd.migrator.operator.model.SystemdCommands;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -290,6 +291,20 @@ class RealismLayerIT {
     assertThat(output(instance, command(instance, "systemctl show 'other.service' -p LoadState -p ActiveState")))
         .as("a unit the instance does not have").isEqualTo("LoadState=not-found\nActiveState=inactive\n");
     assertThat(output(unregistered, sendShow(unregistered))).as("an instance no simulator described").isEmpty();
+  }
+
+  @Test
+  void runCommandReadsTheOperatorsOwnScriptsAsSystemctlDoes() throws InterruptedException {
+    realism.set(Realism.RUN_COMMAND_RUNS_ON_THE_INSTANCE, true);
+    realism.set(Realism.INVOCATION_DOES_NOT_EXIST_FOR_A_WHILE, false);
+    String instance = launch(Map.of("Name", "systemd-operator"));
+    realism.unit(instance, UNIT, Map.of("ActiveState", "active", "ExecMainStatus", "0", "ExecMainCode", "0"));
+
+    // Options before the unit and `--` before it, as SystemdCommands writes them (systemctl reads options anywhere).
+    assertThat(output(instance, command(instance, SystemdCommands.show(UNIT))))
+        .isEqualTo("ActiveState=active\nExecMainStatus=0\nExecMainCode=0\n");
+    assertThat(output(instance, command(instance, SystemdCommands.stop(UNIT))))
+        .isEqualTo("ActiveState=inactive\nExecMainStatus=15\nExecMainCode=2\n");
   }
 
   @Test
