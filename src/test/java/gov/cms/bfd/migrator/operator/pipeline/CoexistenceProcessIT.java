@@ -71,8 +71,9 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  *
  * <p>Every timing of the pipeline and of AWS is scaled by 1/10 so that the test takes minutes, not hours: the monitor's
  * 20 s long poll and 30 s sleep are 2 s and 3 s, and the operator's {@code timing.leftoverAfter} is 30 s instead of its
- * default 5 minutes, the same ratio to the pipeline's sleep (10 sleeps). AWS's own 60-second purge rules are not
- * scaled: the operator keeps them (a purge is verified after 60 s, one purge per queue per 60 s), and so does moto.
+ * default 5 minutes, the same ratio to the pipeline's sleep (10 sleeps); AWS's purge window and the lag of its counts
+ * (60 s each) are 6 s, in the realism layer and in what the operator is told (migrator.aws-timing). AWS's one purge
+ * per queue per 60 seconds is not scaled: moto enforces it, and an environment's next deployment waits for it.
  *
  * <p>In {@code make test} (failsafe). Alone: {@code mvn verify -Dit.test=CoexistenceProcessIT -Dtest=none
  * -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dcoexistence.seed=N} replays a draw.
@@ -101,7 +102,10 @@ class CoexistenceProcessIT {
    */
   static final String LEFTOVER_AFTER = "30s";
   /** The realism layer's timings for this test, scaled like the rest. */
-  private static final Map<String, Object> TIMINGS = Map.of("countsLagSeconds", 6, "purgeWindowSeconds", 6,
+  private static final int PURGE_WINDOW_SECONDS = 6;
+  private static final int COUNTS_LAG_SECONDS = 6;
+  private static final Map<String, Object> TIMINGS = Map.of("countsLagSeconds", COUNTS_LAG_SECONDS,
+      "purgeWindowSeconds", PURGE_WINDOW_SECONDS,
       "invocationDoesNotExistSeconds", 0.5);
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -141,7 +145,10 @@ class CoexistenceProcessIT {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("coexistence-test", "testing")))
         .build();
     // The operator's own access key id, so that the realism layer's journal names its purges and commands.
-    operator = OperatorProcess.start(bed, bed.moto().endpoint(), "coexistence", Map.of("AWS_ACCESS_KEY_ID", "operator"),
+    // The operator knows AWS's timings as the layer plays them (migrator.aws-timing: only an emulator changes them).
+    operator = OperatorProcess.start(bed, bed.moto().endpoint(), "coexistence", Map.of("AWS_ACCESS_KEY_ID", "operator",
+            "MIGRATOR_AWS_TIMING_PURGE_WINDOW", PURGE_WINDOW_SECONDS + "s",
+            "MIGRATOR_AWS_TIMING_COUNTS_LAG", COUNTS_LAG_SECONDS + "s"),
         "/q/health/ready");
     statuses = new StatusLog(client, NAMESPACE, (version, log) -> { });
     ledgerWatch = client.resources(MigratorEnvironment.class).watch(new Watcher<>() {

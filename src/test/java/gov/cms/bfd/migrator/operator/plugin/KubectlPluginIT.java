@@ -12,9 +12,9 @@ import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
 import gov.cms.bfd.migrator.operator.api.Reasons;
-import gov.cms.bfd.migrator.operator.plan.Planner;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.Scenario;
+import gov.cms.bfd.migrator.operator.testbed.ShiftableClock;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -52,8 +52,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KubectlPluginIT {
 
   private static final String NAMESPACE = "plugin";
-  /** A purge is verified only after AWS's 60-second purge window (DESIGN §3): that, and a few polls more. */
-  private static final Duration WAIT = Planner.PURGE_SPACING.plusSeconds(40);
+  private static final Duration WAIT = Duration.ofSeconds(40);
   private static final String APPROVE = MigratorDeployment.APPROVE_ANNOTATION;
   private static final String APPROVED_BY = MigratorDeployment.APPROVED_BY_ANNOTATION;
   private static final String SUSPENDED_BY = "migrator.bfd.cms.gov/suspended-by";
@@ -64,6 +63,9 @@ class KubectlPluginIT {
 
   @Inject
   KubernetesClient client;
+
+  @Inject
+  ShiftableClock clock;
 
   private final List<Scenario> scenarios = new ArrayList<>();
   private String testName;
@@ -93,6 +95,7 @@ class KubectlPluginIT {
   @AfterEach
   void tearDown() {
     scenarios.forEach(Scenario::close);
+    clock.reset();
   }
 
   @Test
@@ -132,6 +135,8 @@ class KubectlPluginIT {
     assertThat(result.exit()).as(result.toString()).isZero();
     assertThat(result.out()).contains("Approved plan " + fingerprint + " of md/" + failed.env() + " in namespace "
         + NAMESPACE + " as alice").contains("PurgeQueue: AwaitingApproval");
+    failed.awaitPurgeInProgress(WAIT);
+    clock.shift(Duration.ofSeconds(61)); // past AWS's 60-second purge window, without waiting a minute
     var md = failed.awaitStatus(WAIT, m -> m.getStatus().history != null
         && m.getStatus().history.get(0).outcome == ActionOutcome.Succeeded);
     assertThat(md.getMetadata().getAnnotations()).containsEntry(APPROVE, fingerprint).containsEntry(APPROVED_BY, "alice");
@@ -296,6 +301,8 @@ class KubectlPluginIT {
         .contains("History (newest first): none");
 
     plugin("--as", "alice", "-n", NAMESPACE, "approve", failed.env());
+    failed.awaitPurgeInProgress(WAIT);
+    clock.shift(Duration.ofSeconds(61)); // past AWS's 60-second purge window, without waiting a minute
     var md = failed.awaitStatus(WAIT, m -> m.getStatus().history != null
         && m.getStatus().history.get(0).outcome == ActionOutcome.Succeeded);
     var entry = md.getStatus().history.get(0);

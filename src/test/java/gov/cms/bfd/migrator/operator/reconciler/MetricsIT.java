@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 import gov.cms.bfd.migrator.operator.api.ActionState;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.Reasons;
-import gov.cms.bfd.migrator.operator.plan.Planner;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.Scenario;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
@@ -40,8 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(MotoReset.class)
 class MetricsIT {
 
-  /** A purge is verified only after AWS's 60-second purge window (DESIGN §3): that, and a few polls more. */
-  private static final Duration WAIT = Planner.PURGE_SPACING.plusSeconds(40);
+  private static final Duration WAIT = Duration.ofSeconds(40);
 
   @Inject
   KubernetesClient client;
