@@ -241,8 +241,9 @@ public final class Planner {
 
   /**
    * S9: why the deploy pipeline may still be reading the queue: a message in flight (someone received it and has
-   * not deleted it), or a newest message younger than timing.leftoverAfter (the pipeline sleeps 30 s between its
-   * 20 s long polls, so a message that young may be the one it is about to read).
+   * not deleted it), counts that tell of messages no receive finds (the pipeline has just deleted them; the counts
+   * lag), or a newest message younger than timing.leftoverAfter (the pipeline sleeps 30 s between its 20 s long
+   * polls, so a message that young may be the one it is about to read).
    */
   static Optional<String> pipelineMayRead(Observation seen, Settings settings, Instant now) {
     Optional<QueueState.Present> queue = present(seen);
@@ -252,6 +253,13 @@ public final class Planner {
     if (queue.get().inFlight() > 0) {
       return Optional.of(queue.get().inFlight() + " message(s) are in flight: another reader (the deploy pipeline?)"
           + " is reading the queue; purging waits until nobody does");
+    }
+    if (!queue.get().countsOnly() && queue.get().messages().isEmpty()) {
+      // The counts lag up to a minute after the pipeline deleted what it read: nothing known to purge, and a purge
+      // now would delete the first messages of a deployment launched in the next 60 seconds.
+      return Optional.of("the counts tell of " + queue.get().counted() + " message(s) but no receive found any: SQS's"
+          + " counts lag up to a minute after messages are deleted (the deploy pipeline deletes what it reads), so"
+          + " nothing known is there to purge; purging waits until a message is read");
     }
     Duration leftoverAfter = settings.timing().leftoverAfter();
     return queue.get().messages().stream().map(RawMessage::sentAt).max(Comparator.naturalOrder())

@@ -97,6 +97,24 @@ class PlannerTest {
   }
 
   @Test
+  void countsThatTellOfMessagesNoReceiveFindsPurgeNothing() {
+    // The deploy pipeline has just read and deleted every message; SQS's counts still say 1 (they lag up to a minute).
+    var lagging = new QueueState.Present(URL, 1, 0, 0, List.of(), false);
+    var seen = failedRun(lagging.withBrowse(new QueueState.Browse(NOW, List.of(), true, 0, 0, 0)));
+
+    var plan = plan(seen, Optional.empty(), List.of(), SETTINGS);
+
+    assertThat(plan.next()).isEmpty();
+    assertThat(plan.steps()).singleElement().satisfies(s -> {
+      assertThat(s.action()).isEqualTo(ActionType.PurgeQueue);
+      assertThat(s.state()).isEqualTo(ActionState.Blocked);
+      assertThat(s.clearsByItself()).isTrue();
+      assertThat(s.blockedBy()).hasValueSatisfying(b -> assertThat(b).contains("no receive found any")
+          .contains("counts lag"));
+    });
+  }
+
+  @Test
   void aQueueReadByCountsOnlyIsPurgedOnlyWithAnApproval() {
     var seen = failedRun(QueueState.Present.countsOnly(URL, 3, 0, 0, "{\"maxReceiveCount\":5}", false));
 
