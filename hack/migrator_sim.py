@@ -78,18 +78,20 @@ def migration_files(count, seed):
 
 
 class Env:
-    """One BFD environment's AWS resources, named as Terraform names them (facts §4)."""
+    """One BFD environment's AWS resources, named as Terraform names them (facts §4). `session`: whose
+    credentials (the deploy pipeline's simulator gives the migrator and Jenkins each their own)."""
 
-    def __init__(self, name):
+    def __init__(self, name, session=None):
         self.name = name
         self.queue_name = f"bfd-{name}-migrator"
         self.log_group = f"/bfd/{name}/bfd-db-migrator/migrator-log.json"
         self.instance_name = f"bfd-{name}-migrator"
-        self.sqs = boto3.client("sqs", region_name=REGION)
-        self.ec2 = boto3.client("ec2", region_name=REGION)
-        self.logs = boto3.client("logs", region_name=REGION)
-        self.ssm = boto3.client("ssm", region_name=REGION)
-        self.kms = boto3.client("kms", region_name=REGION)
+        session = session or boto3.session.Session()
+        self.sqs = session.client("sqs", region_name=REGION)
+        self.ec2 = session.client("ec2", region_name=REGION)
+        self.logs = session.client("logs", region_name=REGION)
+        self.ssm = session.client("ssm", region_name=REGION)
+        self.kms = session.client("kms", region_name=REGION)
 
     # ---- what Terraform and the base module create ----------------------------------------------------
 
@@ -298,6 +300,60 @@ class Run:
             self.progress("Finished")
         self.flush_log()
 
+    # ---- how a run ends otherwise (facts §2.1, §2.2) ------------------------------------------------------------
+
+    def fails_configuration(self):
+        """Exit 1: MigratorApp.loadAppConfiguration's ConfigException; the progress tracker does not exist yet,
+        so nothing goes to SQS."""
+        self.log("app terminating due to exception: message=required option not provided", level="ERROR",
+                 exception="gov.cms.bfd.sharedutils.exceptions.FatalAppException: Invalid app configuration\n"
+                           "\tat gov.cms.bfd.migrator.app.MigratorApp.loadAppConfiguration(MigratorApp.java:214)\n"
+                           "\tat gov.cms.bfd.migrator.app.MigratorApp.performMigrations(MigratorApp.java:104)\n"
+                           "Caused by: gov.cms.bfd.sharedutils.config.ConfigException: required option not provided\n"
+                           "\tat gov.cms.bfd.sharedutils.config.ConfigLoader.stringValue(ConfigLoader.java:112)\n"
+                           "\tat gov.cms.bfd.migrator.app.AppConfiguration.loadDatabaseOptions(AppConfiguration.java:131)")
+        self.flush_log()
+
+    def fails_migration(self, file):
+        """Exit 2: Flyway failed on `file` (being applied); Failed, then the app exits."""
+        sql_error = (f"org.flywaydb.core.internal.command.DbMigrate$FlywayMigrateException: Migration {file} failed\n"
+                     "-----------------------------------------------------\n"
+                     "SQL State  : 42701\nError Code : 0\n"
+                     'Message    : ERROR: column "nch_clm_prvdr_pmt_amt_v2" of relation "carrier_claims" already '
+                     f"exists\nLocation   : db/migration/{file}\nLine       : 3\n"
+                     "Statement  : ALTER TABLE ccw.carrier_claims ADD COLUMN nch_clm_prvdr_pmt_amt_v2 numeric(12,2)")
+        self.log("Flyway Exception when running migration:", level="ERROR",
+                 logger="gov.cms.bfd.sharedutils.database.DatabaseSchemaManager", exception=sql_error)
+        if not self.monitor:
+            self.progress("Failed")
+        self.log("Migration failed, shutting down", level="ERROR")
+        self.flush_log()
+
+    def fails_validation(self):
+        """Exit 3: Hibernate validation failed after the migrations; Failed (native format), then the app exits."""
+        self.log("Schema-validation: missing column [bene_mbi_hash_v2] in table [ccw.beneficiaries]", level="ERROR",
+                 logger="gov.cms.bfd.migrator.app.HibernateValidator",
+                 exception="org.hibernate.tool.schema.spi.SchemaManagementException: Schema-validation: missing "
+                           "column [bene_mbi_hash_v2] in table [ccw.beneficiaries]")
+        if not self.monitor:
+            self.progress("Failed")
+        self.log("Validation failed, shutting down", level="ERROR")
+        self.flush_log()
+
+    def fails_unhandled(self):
+        """Exit 4: a RuntimeException reached the top level; no Failed message (facts §2.2)."""
+        self.log("app terminating due to unhandled exception: message=Connection to bfd-db refused", level="ERROR",
+                 exception="java.lang.RuntimeException: org.postgresql.util.PSQLException: Connection refused")
+        self.flush_log()
+
+    def systemd(self, active_state, exit_status=0, code=None):
+        """What systemd on the instance says of bfd-db-migrator.service, for the realism layer's Run Command
+        (runCommandRunsOnTheInstance); nothing where AWS_ENDPOINT_URL has no realism layer. Whether someone stopped
+        it since: its `stoppedBy`."""
+        return set_unit(self.instance_id, {"ActiveState": active_state, "ExecMainStatus": str(exit_status),
+                                           "ExecMainCode": str(code if code is not None else (0 if active_state
+                                                                                              == "active" else 1))})
+
     def save(self, **extra):
         state = {"pid": self.pid, "messageId": self.message_id, "instanceId": self.instance_id,
                  "startedMs": self.started_ms, **extra}
@@ -307,6 +363,35 @@ class Run:
 
 def state_file(env):
     return STATE_DIR / f"{env}.json"
+
+
+UNIT = "bfd-db-migrator.service"
+
+
+def realism(path, method="GET", body=None):
+    """The realism layer's control endpoint beside moto (hack/moto_realism.py); None where there is none."""
+    import urllib.error
+    import urllib.request
+    request = urllib.request.Request(os.environ["AWS_ENDPOINT_URL"].rstrip("/") + "/moto-realism/" + path,
+                                     method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        if e.code == 404:
+            return None
+        raise
+    except urllib.error.URLError:
+        return None
+
+
+def set_unit(instance_id, properties):
+    return realism(f"units/{instance_id}/{UNIT}", "PUT", properties)
+
+
+def get_unit(instance_id):
+    return realism(f"units/{instance_id}/{UNIT}")
 
 
 # ---- scenarios ------------------------------------------------------------------------------------------
@@ -347,16 +432,7 @@ def exit1(env):
     instance = env.launch_instance()
     run = Run(env, instance)
     run.starts()
-    # MigratorApp.loadAppConfiguration: ConfigException -> FatalAppException("Invalid app configuration", e, 1),
-    # logged with the cause's message; the progress tracker does not exist yet, so nothing goes to SQS.
-    run.log("app terminating due to exception: message=required option not provided", level="ERROR",
-            exception="gov.cms.bfd.sharedutils.exceptions.FatalAppException: Invalid app configuration\n"
-                      "\tat gov.cms.bfd.migrator.app.MigratorApp.loadAppConfiguration(MigratorApp.java:214)\n"
-                      "\tat gov.cms.bfd.migrator.app.MigratorApp.performMigrations(MigratorApp.java:104)\n"
-                      "Caused by: gov.cms.bfd.sharedutils.config.ConfigException: required option not provided\n"
-                      "\tat gov.cms.bfd.sharedutils.config.ConfigLoader.stringValue(ConfigLoader.java:112)\n"
-                      "\tat gov.cms.bfd.migrator.app.AppConfiguration.loadDatabaseOptions(AppConfiguration.java:131)")
-    run.flush_log()
+    run.fails_configuration()
     return (f"{env.name}: exit 1 (no db/url: /bfd/{env.name}/migrator/nonsensitive/ is empty), no message sent, "
             f"instance {instance} still running")
 
@@ -369,17 +445,7 @@ def exit2(env):
     run.starts(); run.configured(); run.connects(); run.validates_scripts(BASELINE, 415)
     version, file = files[0]
     run.applies(version, file)
-    sql_error = (f"org.flywaydb.core.internal.command.DbMigrate$FlywayMigrateException: Migration {file} failed\n"
-                 "-----------------------------------------------------\n"
-                 "SQL State  : 42701\nError Code : 0\n"
-                 'Message    : ERROR: column "nch_clm_prvdr_pmt_amt_v2" of relation "carrier_claims" already exists\n'
-                 f"Location   : db/migration/{file}\nLine       : 3\n"
-                 "Statement  : ALTER TABLE ccw.carrier_claims ADD COLUMN nch_clm_prvdr_pmt_amt_v2 numeric(12,2)")
-    run.log("Flyway Exception when running migration:", level="ERROR",
-            logger="gov.cms.bfd.sharedutils.database.DatabaseSchemaManager", exception=sql_error)
-    run.progress("Failed")
-    run.log("Migration failed, shutting down", level="ERROR")
-    run.flush_log()
+    run.fails_migration(file)
     env.ec2.stop_instances(InstanceIds=[instance])  # the on-call engineer made sure nothing runs
     return (f"{env.name}: exit 2 ({file} failed) after Jenkins was aborted: messages 5-{run.message_id} "
             f"(pid {run.pid}) left, instance {instance} stopped by the on-call engineer")
@@ -396,12 +462,7 @@ def exit3_monitor(env):
     run.applies(version, file); run.applied(version, file)
     run.completes(1, version)
     run.monitor_message("(null)", "0/0")
-    run.log("Schema-validation: missing column [bene_mbi_hash_v2] in table [ccw.beneficiaries]", level="ERROR",
-            logger="gov.cms.bfd.migrator.app.HibernateValidator",
-            exception="org.hibernate.tool.schema.spi.SchemaManagementException: Schema-validation: missing column "
-                      "[bene_mbi_hash_v2] in table [ccw.beneficiaries]")
-    run.log("Validation failed, shutting down", level="ERROR")
-    run.flush_log()
+    run.fails_validation()
     run.monitor_message("exited", "3", stop_ms=now_ms(), schema_version=version)
     return (f"{env.name}: exit 3 in the migrator-monitor format (pid {run.pid}, schema {version}), nothing read "
             f"the queue, instance {instance} still running")

@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.sim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gov.cms.bfd.migrator.operator.testbed.RealismLayer;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -36,9 +37,13 @@ public final class MigratorSimulator implements AutoCloseable {
   private final CloudWatchLogsClient logs;
   private final SsmClient ssm;
   private final KmsClient kms;
+  private final RealismLayer realism;
+  private final String region;
 
   public MigratorSimulator(URI endpoint, String region, String environment) {
     this.environment = environment;
+    this.realism = new RealismLayer(endpoint);
+    this.region = region;
     var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
     Region r = Region.of(region);
     sqs = SqsClient.builder().endpointOverride(endpoint).region(r).credentialsProvider(credentials).build();
@@ -72,11 +77,13 @@ public final class MigratorSimulator implements AutoCloseable {
     sqs.purgeQueue(b -> b.queueUrl(url));
   }
 
-  /** What a person sees polling the queue with visibility timeout 0 (at most 10 messages). */
+  /**
+   * What the queue holds, every message (in flight too), read from the realism layer in front of moto without
+   * receiving: a receive with visibility timeout 0 would return only a subset (a short poll, as in AWS) and raise
+   * each message's receive count.
+   */
   public List<String> peekBodies() {
-    String url = sqs.getQueueUrl(b -> b.queueName(queueName())).queueUrl();
-    return sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)).messages().stream()
-        .map(m -> m.body()).toList();
+    return realism.messages(region, queueName()).stream().map(RealismLayer.TruthMessage::body).toList();
   }
 
   /** The app's message (Jackson, alphabetical, nulls omitted): {"appStage":..,"messageId":..,"pid":..}. */

@@ -12,16 +12,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
-/** moto in server mode on a free loopback port, from the project's .venv; state reset between tests. */
+/**
+ * moto in server mode on a free loopback port, from the project's .venv, behind the realism layer that plays what a
+ * real AWS account does and moto does not ({@link Realism} says which behaviours, at which timings); state and the
+ * layer's switches reset between tests.
+ */
 public final class MotoServer {
 
   private final Process process;
   private final URI endpoint;
+  private final RealismLayer realism;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private MotoServer(Process process, URI endpoint) {
     this.process = process;
     this.endpoint = endpoint;
+    this.realism = new RealismLayer(endpoint);
   }
 
   static MotoServer start(Path projectRoot) {
@@ -33,7 +39,8 @@ public final class MotoServer {
     try {
       Path log = Files.createTempFile("moto-", ".log");
       Process process = new ProcessBuilder(python.toString(),
-          projectRoot.resolve("hack/moto_server_guarded.py").toString(), String.valueOf(port), "--exit-with-parent")
+          projectRoot.resolve("hack/moto_server_guarded.py").toString(), String.valueOf(port), "--exit-with-parent",
+          "--realism", Realism.behaviourSpec(), "--realism-settings", Realism.settingsSpec())
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
@@ -49,10 +56,16 @@ public final class MotoServer {
     return endpoint;
   }
 
-  /** Forgets every queue, instance, parameter and log moto holds. */
+  /** The realism layer's switches, timings and the truth of what moto holds. */
+  public RealismLayer realism() {
+    return realism;
+  }
+
+  /** Forgets every queue, instance, parameter and log moto holds; the realism layer back to the test bed's settings. */
   public void reset() {
     send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
         .POST(HttpRequest.BodyPublishers.noBody()).build());
+    realism.reset();
   }
 
   void stop() {

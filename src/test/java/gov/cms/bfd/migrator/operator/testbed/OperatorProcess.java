@@ -76,10 +76,13 @@ public final class OperatorProcess implements AutoCloseable {
     return operator;
   }
 
-  /** GET a path of the operator's HTTP port (/q/metrics, /q/health/ready): status code and body. */
+  /**
+   * GET a path of the operator's HTTP port (/q/metrics, /q/health/ready): status code and body. An answer that does
+   * not come within 30 s fails the call ({@link java.net.http.HttpTimeoutException}), so a test never waits forever.
+   */
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public long pid() {

@@ -88,8 +88,9 @@ public final class TestBed {
     Runtime.getRuntime().addShutdownHook(new Thread(bed::stop, "test-bed-stop"));
     bed.installCrd();
     bed.installApprovalPolicy();
-    LOG.infof("test bed up in %d ms: kube-apiserver v%s, moto at %s",
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), KubeApiServerProcess.VERSION, moto.endpoint());
+    LOG.infof("test bed up in %d ms: kube-apiserver v%s, moto at %s behind the realism layer (%s; %s)",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), KubeApiServerProcess.VERSION, moto.endpoint(),
+        Realism.behaviourSpec(), Realism.settingsSpec());
     return bed;
   }
 
