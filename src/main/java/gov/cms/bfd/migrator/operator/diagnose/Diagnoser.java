@@ -99,7 +99,7 @@ public final class Diagnoser {
   static List<MigratorMessage> messages(Observation seen) {
     return seen.queue().seenValue()
         .filter(QueueState.Present.class::isInstance)
-        .map(q -> MessageOrder.chronological(MessageOrder.dedupe(((QueueState.Present) q).sample().stream()
+        .map(q -> MessageOrder.chronological(MessageOrder.dedupe(((QueueState.Present) q).messages().stream()
             .map(MessageParser::parse).toList())))
         .orElse(List.of());
   }
@@ -120,7 +120,11 @@ public final class Diagnoser {
     boolean holdsMessages = queue instanceof QueueState.Present present && present.holdsMessages();
     if (holdsMessages) {
       QueueState.Present present = (QueueState.Present) queue;
-      return new Verdict.NoEvidence(messages.isEmpty()
+      return new Verdict.NoEvidence(present.countsOnly()
+          ? "the queue reports " + present.visible() + " visible and " + present.inFlight() + " in-flight message(s);"
+              + " it has a RedrivePolicy (" + present.redrivePolicy().get() + "), so the operator reads its counts only:"
+              + " a receive could move evidence to the dead-letter queue"
+          : messages.isEmpty()
           ? "the queue reports " + present.visible() + " visible and " + present.inFlight()
               + " in-flight message(s) but none could be read"
           : messages.size() + " message(s) in neither the native nor the monitor format");
@@ -230,9 +234,9 @@ public final class Diagnoser {
    */
   private static Optional<String> unseenMessages(Observation seen) {
     return seen.queue().seenValue().filter(QueueState.Present.class::isInstance).map(QueueState.Present.class::cast)
-        .filter(q -> q.visible() + q.inFlight() > q.sample().size())
+        .filter(q -> q.visible() + q.inFlight() > q.messages().size())
         .map(q -> "the queue reports " + q.visible() + " visible and " + q.inFlight() + " in-flight message(s) and "
-            + q.sample().size() + " could be read, so newer progress may not be visible");
+            + q.messages().size() + " could be read, so newer progress may not be visible");
   }
 
   /** When the instance's own log stream last had an event, if it was read. */
@@ -318,10 +322,22 @@ public final class Diagnoser {
     if (present.holdsMessages()) {
       return isFalse(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_HAS_MESSAGES, "Queue " + present.url() + " holds "
           + present.visible() + " visible, " + present.inFlight() + " in-flight and " + present.delayed()
-          + " delayed message(s) (approximate counts); " + present.sample().size() + " read without consuming them.");
+          + " delayed message(s) (approximate counts); " + (present.countsOnly()
+              ? "none read: with a RedrivePolicy the operator reads counts only."
+              : present.messages().size() + " read without consuming them."));
+    }
+    if (present.countsOnly()) {
+      return present.confirmedEmpty()
+          ? isTrue(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_IS_EMPTY, "Queue " + present.url() + " is empty: its"
+              + " counts stayed 0 for longer than they lag (it has a RedrivePolicy, so the operator never receives).")
+          : unknown(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_COUNTS_SETTLING, "Queue " + present.url() + " counts 0,"
+              + " but SQS's counts lag up to a minute and with a RedrivePolicy the operator does not receive to"
+              + " confirm: empty once they stay 0 that long.");
     }
     return isTrue(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_IS_EMPTY, "Queue " + present.url()
-        + " is empty (counts 0, confirmed by a long-polling receive).");
+        + (present.sample().isEmpty() && present.confirmedEmpty()
+            ? " is empty (counts 0; a long-polling receive confirmed it when the counts first read 0)."
+            : " is empty (counts 0)."));
   }
 
   private static DesiredCondition instanceAbsent(Observation seen, Verdict verdict) {

@@ -38,6 +38,10 @@ public record Observation(
         Observed.skipped(), Observed.skipped());
   }
 
+  public Observation withQueue(Observed<QueueState> queue) {
+    return new Observation(at, queue, instances, log, systemd, checks, schemaVersion, logGroup);
+  }
+
   public Observation withLog(Observed<LogExcerpt> log) {
     return new Observation(at, queue, instances, log, systemd, checks, schemaVersion, logGroup);
   }

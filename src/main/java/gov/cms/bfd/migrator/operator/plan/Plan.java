@@ -1,5 +1,6 @@
 package gov.cms.bfd.migrator.operator.plan;
 
+import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
 
 import java.util.List;
@@ -23,6 +24,15 @@ public record Plan(List<Step> steps, String fingerprint, Optional<String> held, 
   /** The one step to run now, if any: the first one, when it is Ready. */
   public Optional<Step> next() {
     return steps.stream().filter(Step::ready).findFirst();
+  }
+
+  /**
+   * Whether the first step is a purge that waits only for the whole-queue read: the reconciler then reads the
+   * queue, records what it read, and plans again with it.
+   */
+  public boolean wantsBrowse() {
+    return steps.stream().findFirst().filter(s -> s.action() == ActionType.PurgeQueue)
+        .flatMap(Step::blockedBy).filter(Planner.BROWSE_FIRST::equals).isPresent();
   }
 
   /**

@@ -7,7 +7,9 @@ import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.AfterFailure;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.diagnose.Run;
 import gov.cms.bfd.migrator.operator.diagnose.Verdict;
+import gov.cms.bfd.migrator.operator.model.GoDuration;
 import gov.cms.bfd.migrator.operator.model.Input;
 import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.observe.Instance;
@@ -148,6 +150,10 @@ public final class Planner {
         if (lastPurge.isPresent() && lastPurge.get().plus(PURGE_SPACING).isAfter(now)) {
           return step.waiting("AWS allows one purge per queue every 60 seconds; the last was at " + lastPurge.get());
         }
+        Optional<String> reader = pipelineMayRead(seen, settings, now);
+        if (reader.isPresent()) {
+          return step.waiting(reader.get());
+        }
       }
       case TerminateInstance -> {
         if (!remediation.terminateInstance()) {
@@ -172,16 +178,23 @@ public final class Planner {
       return step.blocked("circuit breaker: " + lastHour + " action(s) in the last hour, spec.remediation.maxActionsPerHour is "
           + remediation.maxActionsPerHour());
     }
+    Optional<String> unrecorded = step.action() == ActionType.PurgeQueue ? unrecorded(seen) : Optional.empty();
     boolean needsApproval = remediation.mode() == RemediationMode.Approve
         || (step.action() == ActionType.PurgeQueue && remediation.afterFailure() == AfterFailure.Approve
-            && removesFailureEvidence(diagnosis.verdict()));
+            && removesFailureEvidence(diagnosis.verdict()))
+        || unrecorded.isPresent();
     if (needsApproval) {
       if (approval.isPresent() && guard.enforced()) {
-        return step.approvedBy(approval.get().approvedBy());
+        return browsedFirst(step.approvedBy(approval.get().approvedBy()), seen);
       }
       if (approval.isPresent()) {
         return step.awaitingApproval("the approval by " + approval.get().approvedBy() + " is not acted on: "
             + guard.missing().orElseThrow());
+      }
+      if (unrecorded.isPresent() && remediation.mode() != RemediationMode.Approve) {
+        return step.awaitingApproval(stale.orElse(unrecorded.get() + ": approve status.planFingerprint with the"
+            + " annotations migrator.bfd.cms.gov/approve and /approved-by to purge anyway (needs the verb approve:"
+            + " the migrator-approver role)"));
       }
       String why = remediation.mode() == RemediationMode.Approve
           ? remediation.cap("mode").map(c -> c.describe()).orElse("spec.remediation.mode is Approve")
@@ -193,7 +206,59 @@ public final class Planner {
               + " (needs the verb approve: the migrator-approver role)";
       return step.awaitingApproval(stale.orElse(why));
     }
-    return step;
+    return browsedFirst(step, seen);
+  }
+
+  /** S10: a purge runs only on a plan made after the whole-queue read (the reconciler reads and plans again). */
+  private static Step browsedFirst(Step step, Observation seen) {
+    return step.action() == ActionType.PurgeQueue && !browsed(seen) ? step.waiting(BROWSE_FIRST) : step;
+  }
+
+  /** What a PurgeQueue waits for when only the whole-queue read is missing: the reconciler makes it and plans again. */
+  public static final String BROWSE_FIRST = "the whole queue is read and recorded first";
+
+  private static boolean browsed(Observation seen) {
+    return present(seen).map(q -> q.countsOnly() || q.browse().isPresent()).orElse(true);
+  }
+
+  private static Optional<QueueState.Present> present(Observation seen) {
+    return seen.queue().seenValue().filter(QueueState.Present.class::isInstance).map(QueueState.Present.class::cast);
+  }
+
+  /**
+   * S10: why a purge would remove messages nobody recorded: the queue is read by counts only (RedrivePolicy), or its
+   * whole-queue read could not account for every counted message. Then only a person decides.
+   */
+  static Optional<String> unrecorded(Observation seen) {
+    Optional<QueueState.Present> queue = present(seen);
+    if (queue.filter(QueueState.Present::countsOnly).isPresent()) {
+      return Optional.of("the queue has a RedrivePolicy, so the operator reads its counts only and cannot record"
+          + " the " + queue.get().counted() + " message(s) a purge would remove");
+    }
+    return queue.flatMap(QueueState.Present::browse).filter(b -> !b.complete())
+        .map(b -> "the whole-queue read " + b.describe() + ": a purge would remove messages not recorded");
+  }
+
+  /**
+   * S9: why the deploy pipeline may still be reading the queue: a message in flight (someone received it and has
+   * not deleted it), or a newest message younger than timing.leftoverAfter (the pipeline sleeps 30 s between its
+   * 20 s long polls, so a message that young may be the one it is about to read).
+   */
+  static Optional<String> pipelineMayRead(Observation seen, Settings settings, Instant now) {
+    Optional<QueueState.Present> queue = present(seen);
+    if (queue.isEmpty()) {
+      return Optional.empty();
+    }
+    if (queue.get().inFlight() > 0) {
+      return Optional.of(queue.get().inFlight() + " message(s) are in flight: another reader (the deploy pipeline?)"
+          + " is reading the queue; purging waits until nobody does");
+    }
+    Duration leftoverAfter = settings.timing().leftoverAfter();
+    return queue.get().messages().stream().map(RawMessage::sentAt).max(Comparator.naturalOrder())
+        .filter(newest -> newest.plus(leftoverAfter).isAfter(now))
+        .map(newest -> "the newest message was sent at " + newest + ", less than timing.leftoverAfter ("
+            + GoDuration.format(leftoverAfter) + ") ago: the deploy pipeline may still read it; purging from "
+            + newest.plus(leftoverAfter));
   }
 
   /** Whether the queue holds evidence of a run that did not succeed (or of nothing recognisable). */
@@ -232,6 +297,14 @@ public final class Planner {
         .max(Comparator.comparing(Instance::launchTime));
   }
 
+  /** The run a verdict is about, as the fingerprint names it: its kind, format and pid. */
+  private static String run(Verdict verdict) {
+    Optional<Run> run = verdict instanceof Verdict.Finished f ? f.run()
+        : verdict instanceof Verdict.Stalled st ? st.run()
+        : verdict instanceof Verdict.InProgress p ? p.run() : Optional.empty();
+    return verdict.getClass().getSimpleName() + ":" + run.map(r -> r.format() + "/" + r.pid()).orElse("-");
+  }
+
   private static String describe(Verdict verdict) {
     if (verdict instanceof Verdict.Finished f) {
       return f.exitStatus().map(s -> "the last run finished with exit status " + s).orElse("the last run's exit status is unknown");
@@ -250,15 +323,14 @@ public final class Planner {
 
   /**
    * Changes whenever the actions, their targets, the evidence or the effective remediation change: the steps, the
-   * messages in the queue, the instances and their states, the exit status, the mode and switches as capped by the
-   * environment, and where AWS is (region, role); not with time or with the steps' states. An approval given for
-   * one plan never authorizes another.
+   * run the verdict is about (its format and pid) and its exit status, the instances and their states, the mode and
+   * switches as capped by the environment, and where AWS is (region, role); not with time, with the steps' states,
+   * or with which messages a short poll happened to return (in AWS a changing subset), so an approval does not go
+   * stale by itself. An approval given for one plan never authorizes another.
    */
   static String fingerprint(List<Step> steps, Observation seen, Diagnosis diagnosis, Settings settings) {
     String evidence = steps.stream().map(s -> s.action() + "(" + s.target() + ")").collect(Collectors.joining(";"))
-        + "|" + seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
-            .map(q -> ((QueueState.Present) q).sample().stream().map(RawMessage::sqsMessageId).sorted()
-                .collect(Collectors.joining(","))).orElse("")
+        + "|" + run(diagnosis.verdict())
         + "|" + seen.instances().seenValue().orElse(List.of()).stream().map(i -> i.id() + ":" + i.state())
             .sorted().collect(Collectors.joining(","))
         + "|" + (diagnosis.verdict() instanceof Verdict.Finished f ? f.exitStatus().map(String::valueOf).orElse("?") : "-")

@@ -4,6 +4,7 @@ import static gov.cms.bfd.migrator.operator.model.DesiredCondition.isFalse;
 import static gov.cms.bfd.migrator.operator.model.DesiredCondition.isTrue;
 import static gov.cms.bfd.migrator.operator.model.DesiredCondition.unknown;
 
+import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.DiagnosticCheck;
 import gov.cms.bfd.migrator.operator.api.Diagnostics;
@@ -123,7 +124,8 @@ public class StatusComposer {
 
   /** The status for an observed, diagnosed and planned environment, with its action history. */
   public MigratorDeploymentStatus compose(Input input, MigratorDeploymentStatus prior, Observation seen,
-      Diagnosis diagnosis, Optional<Plan> plan, List<ActionRecord> history) {
+      Diagnosis observed, Optional<Plan> plan, List<ActionRecord> history) {
+    Diagnosis diagnosis = purging(observed, history);
     MigratorDeploymentStatus next = carried(prior);
     next.history = history.isEmpty() ? null : Histories.to(history);
     next.plannedActions = plan.map(StatusComposer::plannedActions).orElse(null);
@@ -144,6 +146,19 @@ public class StatusComposer {
         .orElse(prior == null ? null : prior.instances);
     next.diagnostics = diagnostics(seen, diagnosis);
     return next;
+  }
+
+  /**
+   * Not deployable while a purge is pending: AWS deletes what is sent up to 60 seconds after a purge, so a
+   * deployment launched then could lose its first messages and wait forever.
+   */
+  static Diagnosis purging(Diagnosis diagnosis, List<ActionRecord> history) {
+    return history.stream().filter(r -> r.pending() && r.action() == ActionType.PurgeQueue).findFirst()
+        .map(p -> diagnosis.withCondition(isFalse(ConditionTypes.DEPLOYABLE, Reasons.PURGE_IN_PROGRESS,
+            "Not deployable yet: the purge of " + p.target() + " recorded at " + p.time() + " is not verified, and AWS"
+                + " deletes messages sent up to 60 seconds after a purge; a deployment launched now could lose its"
+                + " first messages.")))
+        .orElse(diagnosis);
   }
 
   /** The last run is never dropped by a reconcile that did not replace it. */

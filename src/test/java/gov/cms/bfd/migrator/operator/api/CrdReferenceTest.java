@@ -75,7 +75,7 @@ class CrdReferenceTest {
   void theReferenceHasARowForEverySpecField() {
     assertThat(fields).containsOnlyKeys("spec.environment", "spec.expectedSchemaVersion",
         "spec.timing", "spec.timing.pollInterval", "spec.timing.activePollInterval", "spec.timing.staleAfter",
-        "spec.timing.maxMigrationDuration", "spec.remediation", "spec.remediation.mode", "spec.remediation.purgeQueue",
+        "spec.timing.maxMigrationDuration", "spec.timing.leftoverAfter", "spec.remediation", "spec.remediation.mode", "spec.remediation.purgeQueue",
         "spec.remediation.stopService", "spec.remediation.terminateInstance", "spec.remediation.afterFailure",
         "spec.remediation.maxActionsPerHour", "spec.suspend");
     assertThat(environmentFields).containsKeys("spec.namespaces", "spec.aws.region", "spec.aws.roleArn",
