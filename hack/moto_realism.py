@@ -494,13 +494,19 @@ def install():
 
     @wrap(SimpleSystemManagerBackend, "send_command")
     def send_command(original, self, *args, **kwargs):
-        instance_ids = kwargs.get("instance_ids") or []
+        instance_ids = list(kwargs.get("instance_ids") or [])  # a copy: moto's Command extends the list it is given
         if CONFIG.on("sendCommandToAnUnmanagedInstanceIsInvalidInstanceId"):
             refused = [i for i in instance_ids if not managed(self.account_id, self.region_name, i)]
             if refused:
                 raise SSMException("InvalidInstanceId", "Instances [[" + ", ".join(refused) + "]] not in a valid "
                                    f"state for account {self.account_id}")
         command = original(self, *args, **kwargs)
+        if instance_ids and not kwargs.get("targets"):
+            # moto adds every instance of the region when Targets is empty (an empty EC2 filter matches all);
+            # AWS runs the command on the instances named, and only there.
+            command.instance_ids = list(instance_ids)
+            command.invocations = [i for i in command.invocations if i["InstanceId"] in instance_ids]
+            command.target_count = command.completed_count = len(command.invocations)
         script = "\n".join((kwargs.get("parameters") or {}).get("commands", []))
         with LOCK:
             STATE.commands[command.command_id] = time.time()

@@ -21,12 +21,12 @@ import java.util.function.Predicate;
  * arrived: what the resource said at each moment of a fault, not only at the moments a test looked. Each
  * version is handed to a check as it arrives.
  */
-final class StatusLog implements AutoCloseable {
+public final class StatusLog implements AutoCloseable {
 
   /** One version of one resource. */
-  record Version(Instant at, String name, MigratorDeployment resource) {
+  public record Version(Instant at, String name, MigratorDeployment resource) {
 
-    Optional<Condition> condition(String type) {
+    public Optional<Condition> condition(String type) {
       var status = resource.getStatus();
       if (status == null || status.conditions == null) {
         return Optional.empty();
@@ -34,7 +34,7 @@ final class StatusLog implements AutoCloseable {
       return status.conditions.stream().filter(c -> type.equals(c.type)).findFirst();
     }
 
-    boolean is(String type, String status) {
+    public boolean is(String type, String status) {
       return condition(type).filter(c -> status.equals(c.status)).isPresent();
     }
   }
@@ -42,7 +42,7 @@ final class StatusLog implements AutoCloseable {
   private final Map<String, List<Version>> versions = new ConcurrentHashMap<>();
   private final Watch watch;
 
-  StatusLog(KubernetesClient client, String namespace, BiConsumer<Version, StatusLog> check) {
+  public StatusLog(KubernetesClient client, String namespace, BiConsumer<Version, StatusLog> check) {
     watch = client.resources(MigratorDeployment.class).inNamespace(namespace).watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, MigratorDeployment resource) {
@@ -66,7 +66,7 @@ final class StatusLog implements AutoCloseable {
     });
   }
 
-  List<Version> of(String name) {
+  public List<Version> of(String name) {
     var list = versions.getOrDefault(name, List.of());
     synchronized (list) {
       return List.copyOf(list);
@@ -74,7 +74,7 @@ final class StatusLog implements AutoCloseable {
   }
 
   /** The first version of {@code name} at or after {@code since} for which {@code done} holds, waiting for it. */
-  Version await(String name, Instant since, Duration atMost, Predicate<Version> done) {
+  public Version await(String name, Instant since, Duration atMost, Predicate<Version> done) {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (true) {
       Optional<Version> found = of(name).stream().filter(v -> !v.at().isBefore(since)).filter(done).findFirst();
@@ -90,7 +90,7 @@ final class StatusLog implements AutoCloseable {
     }
   }
 
-  static String describe(MigratorDeployment md) {
+  public static String describe(MigratorDeployment md) {
     if (md.getStatus() == null || md.getStatus().conditions == null) {
       return "no status";
     }

@@ -52,6 +52,27 @@ public final class Realism {
 
   private static Map<String, String> waiting() {
     Map<String, String> waiting = new LinkedHashMap<>();
+    waiting.put(SHORT_POLLS_RETURN_A_SUBSET, "the operator reads a bounded short-poll sample as the whole queue (DESIGN §3: "
+        + "browse the whole queue before a purge, fingerprint runs not samples). FaultMatrixProcessIT: an approved purge "
+        + "of a failed run went through with no evidence in status.history and lastRun.exitStatus null (the sample had "
+        + "missed the Failed message: S2/S10), and recovery/verification past their bounds; "
+        + "ActIT.stopServiceMotoCannotConfirmIsInconclusiveAndThePurgeWaits and "
+        + "RestartProcessIT.killedAfterTheStopCommandWasSentSendsNoSecondOne: an empty sample while the counts say 1 "
+        + "turns the stalled run into one in progress, so the plan is empty; "
+        + "ObserveDiagnoseIT.migrationInProgress: status rewritten on an unchanged migration as the sample changes");
+    waiting.put(APPROXIMATE_COUNTS_LAG, "the operator reports the lagging counts as they come and trusts them to judge "
+        + "a purge (DESIGN §3: counts lag up to a minute). ObserveDiagnoseIT.migrationInProgress: status rewritten on "
+        + "an unchanged migration as status.queue.visible flickers; FaultMatrixProcessIT: a purge verified after 6.5 s, "
+        + "past the 6 s bound, while the counts still showed the purged message; with purgeTakesUpToSixtySeconds also "
+        + "on, the purges of RestartProcessIT.killedAfterTheCallAndBeforeTheOutcomeRepeatsNothing, "
+        + "ApiServerRestartProcessIT.theOperatorRidesOutAnApiServerRestartAndRepeatsNoAction and "
+        + "LeaderElectionProcessIT are recorded Inconclusive (next entry)");
+    waiting.put(PURGE_TAKES_UP_TO_SIXTY_SECONDS, "the operator judges a purge as soon as it looks again (DESIGN §3: a "
+        + "purge is verified only after its 60 s window). FaultMatrixProcessIT: purges verified after 6.1 to 7.2 s, "
+        + "past the 6 s bound, as the purged messages could still be received; with approximateCountsLag also on, a "
+        + "restarted or new leader verifies a recorded intent at once, sees the purged messages still counted and "
+        + "records the purge that ran Inconclusive (RestartProcessIT.killedAfterTheCallAndBeforeTheOutcomeRepeatsNothing, "
+        + "ApiServerRestartProcessIT.theOperatorRidesOutAnApiServerRestartAndRepeatsNoAction, LeaderElectionProcessIT)");
     return waiting;
   }
 
@@ -69,6 +90,22 @@ public final class Realism {
     String byDefault = "all" + WAITING_FOR_THE_OPERATOR.keySet().stream().map(b -> ",-" + b).collect(Collectors.joining());
     return Arrays.stream(asked.split(",")).map(String::trim).filter(t -> !t.isEmpty())
         .map(t -> t.equals("default") ? byDefault : t).collect(Collectors.joining(","));
+  }
+
+  /** Whether the test bed's moto plays {@code behaviour} in this run: the spec read as the layer reads it. */
+  public static boolean on(String behaviour) {
+    boolean on = true;
+    for (String token : behaviourSpec().split(",")) {
+      String t = token.trim();
+      if (t.equals("all") || t.equals("on")) {
+        on = true;
+      } else if (t.equals("none") || t.equals("off")) {
+        on = false;
+      } else if (t.replaceFirst("^[+-]", "").equals(behaviour)) {
+        on = !t.startsWith("-");
+      }
+    }
+    return on;
   }
 
   /** The settings as the layer's --realism-settings option reads them: the test timings, then {@code -Drealism.settings}. */

@@ -74,6 +74,7 @@ class RealismLayerIT {
 
   @Test
   void shortPollsReturnAChangingSubsetAndSometimesNothingWhileMessagesExistMotoReturnsAll() {
+    realism.set(Realism.SHORT_POLLS_RETURN_A_SUBSET, true); // whatever the test bed's default
     String queue = queue("short-polls");
     IntStream.range(0, 6).forEach(i -> send(queue, "m" + i));
     List<Integer> sizes = new ArrayList<>();
@@ -105,6 +106,7 @@ class RealismLayerIT {
 
   @Test
   void approximateCountsLagUpToAMinuteScaledToCountsLagSecondsMotoCountsAtOnce() throws InterruptedException {
+    realism.set(Realism.APPROXIMATE_COUNTS_LAG, true); // whatever the test bed's default
     realism.settings(Map.of("countsLagSeconds", 2));
     String queue = queue("counts-lag");
     IntStream.range(0, 3).forEach(i -> send(queue, "m" + i));
@@ -132,6 +134,7 @@ class RealismLayerIT {
 
   @Test
   void receivesRaiseTheReceiveCountAndARedrivePolicyMovesTheMessageToTheDeadLetterQueueAtMaxReceiveCount() {
+    realism.set(Realism.RECEIVES_RAISE_THE_RECEIVE_COUNT, true); // whatever the test bed's default
     String dlq = queue("redrive-dlq");
     String source = redrivenQueue("redrive-source", dlq, 2);
     send(source, "evidence");
@@ -157,6 +160,7 @@ class RealismLayerIT {
 
   @Test
   void purgeDeletesWhatArrivesWithinSixtySecondsScaledToPurgeWindowSecondsMotoKeepsIt() throws InterruptedException {
+    realism.set(Realism.PURGE_DELETES_WHAT_ARRIVES_WITHIN_SIXTY_SECONDS, true); // whatever the test bed's default
     realism.settings(Map.of("purgeWindowSeconds", 2));
     realism.set(Realism.PURGE_TAKES_UP_TO_SIXTY_SECONDS, false);
     String queue = queue("purge-window");
@@ -192,6 +196,7 @@ class RealismLayerIT {
 
   @Test
   void purgeTakesUpToSixtySecondsScaledWhatWasThereCanStillBeReceivedMotoDeletesAtOnce() throws InterruptedException {
+    realism.set(Realism.PURGE_TAKES_UP_TO_SIXTY_SECONDS, true); // whatever the test bed's default
     realism.settings(Map.of("purgeWindowSeconds", 2));
     String queue = queue("purge-takes");
     IntStream.range(0, 5).forEach(i -> send(queue, "m" + i));
@@ -215,6 +220,7 @@ class RealismLayerIT {
 
   @Test
   void sendCommandToAnInstanceSsmDoesNotManageIsInvalidInstanceIdMotoAcceptsAny() {
+    realism.set(Realism.SEND_COMMAND_TO_AN_UNMANAGED_INSTANCE_IS_INVALID_INSTANCE_ID, true); // whatever the test bed's default
     String managed = launch(Map.of("Name", "managed"));
     String tagged = launch(Map.of("Name", "no-agent", "moto-realism/ssm-managed", "false"));
     String listed = launch(Map.of("Name", "listed"));
@@ -241,6 +247,7 @@ class RealismLayerIT {
   @Test
   void getCommandInvocationIsInvocationDoesNotExistForAWhileAfterSendCommandMotoAnswersAtOnce()
       throws InterruptedException {
+    realism.set(Realism.INVOCATION_DOES_NOT_EXIST_FOR_A_WHILE, true);
     realism.settings(Map.of("invocationDoesNotExistSeconds", 1.5));
     String instance = launch(Map.of("Name", "invocation"));
     String command = sendShow(instance);
@@ -264,16 +271,22 @@ class RealismLayerIT {
 
   @Test
   void runCommandPrintsWhatSystemdOnTheInstanceSaysAndStopsTheUnitMotoPrintsNothing() throws InterruptedException {
+    realism.set(Realism.RUN_COMMAND_RUNS_ON_THE_INSTANCE, true); // whatever the test bed's default
     realism.set(Realism.INVOCATION_DOES_NOT_EXIST_FOR_A_WHILE, false);
     String instance = launch(Map.of("Name", "systemd"));
     String unregistered = launch(Map.of("Name", "systemd-unknown"));
+    String neighbour = launch(Map.of("Name", "systemd-neighbour"));
     realism.unit(instance, UNIT, Map.of("ActiveState", "active", "ExecMainStatus", "0", "ExecMainCode", "0"));
+    realism.unit(neighbour, UNIT, Map.of("ActiveState", "active", "ExecMainStatus", "0", "ExecMainCode", "0"));
 
     assertThat(output(instance, sendShow(instance))).isEqualTo("ActiveState=active\nExecMainStatus=0\nExecMainCode=0\n");
     String stop = command(instance, "systemctl stop -- '" + UNIT + "'; systemctl show -- '" + UNIT
         + "' -p ActiveState -p ExecMainStatus -p ExecMainCode");
     assertThat(output(instance, stop)).isEqualTo("ActiveState=inactive\nExecMainStatus=15\nExecMainCode=2\n");
     assertThat(realism.unit(instance, UNIT).orElseThrow().path("stoppedBy").asText()).isEqualTo("realism-test");
+    // Only on the instance named (moto alone would address every instance of the region).
+    assertThat(realism.unit(neighbour, UNIT).orElseThrow().path("ActiveState").asText()).isEqualTo("active");
+    assertThat(ssm.listCommands(b -> b.commandId(stop)).commands().get(0).instanceIds()).containsExactly(instance);
     assertThat(output(instance, command(instance, "systemctl show 'other.service' -p LoadState -p ActiveState")))
         .as("a unit the instance does not have").isEqualTo("LoadState=not-found\nActiveState=inactive\n");
     assertThat(output(unregistered, sendShow(unregistered))).as("an instance no simulator described").isEmpty();
@@ -292,6 +305,7 @@ class RealismLayerIT {
 
   @Test
   void logPagesCanBeEmptyWithATokenUntilTheTokenRepeatsMotoAnswersEveryPageFull() {
+    realism.set(Realism.LOG_PAGES_CAN_BE_EMPTY_WITH_A_TOKEN, true); // whatever the test bed's default
     realism.settings(Map.of("emptyLogPageChance", 1.0, "emptyLogPagesMax", 2));
     String stream = logStream("empty-pages", List.of("Successfully started", "Migration failed, shutting down"));
     GetLogEventsResponse page = tail(stream, null);
@@ -325,6 +339,7 @@ class RealismLayerIT {
 
   @Test
   void ec2RefusesMoreThan200FilterValuesWithFilterLimitExceededMotoTakesAny() {
+    realism.set(Realism.EC2_REFUSES_MORE_THAN_200_FILTER_VALUES, true); // whatever the test bed's default
     List<String> names = IntStream.range(0, 201).mapToObj(i -> "bfd-env" + i + "-migrator").toList();
     assertThatThrownBy(() -> ec2.describeInstances(b -> b.filters(Filter.builder().name("tag:Name").values(names).build())))
         .isInstanceOf(AwsServiceException.class)
@@ -360,9 +375,7 @@ class RealismLayerIT {
     assertThat(realism.describe()).isEqualTo(before);
     for (String behaviour : Realism.BEHAVIOURS) {
       assertThat(before.path("behaviours").has(behaviour)).as(behaviour + " is a behaviour of the layer").isTrue();
-      assertThat(realism.on(behaviour)).as(behaviour + " in the test bed's default")
-          .isEqualTo(!Realism.WAITING_FOR_THE_OPERATOR.containsKey(behaviour)
-              || System.getProperty("realism", "default").contains(behaviour));
+      assertThat(realism.on(behaviour)).as(behaviour + " in this run's test bed").isEqualTo(Realism.on(behaviour));
     }
   }
 
