@@ -19,6 +19,7 @@ import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
 import gov.cms.bfd.migrator.operator.diagnose.LastRunMemory;
 import gov.cms.bfd.migrator.operator.diagnose.Run;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
+import gov.cms.bfd.migrator.operator.model.ConditionStatus;
 import gov.cms.bfd.migrator.operator.model.DesiredCondition;
 import gov.cms.bfd.migrator.operator.model.Input;
 import gov.cms.bfd.migrator.operator.model.Settings;
@@ -156,10 +157,15 @@ public class StatusComposer {
   }
 
   /**
-   * Not deployable while a purge is pending: AWS deletes what is sent up to 60 seconds after a purge, so a
-   * deployment launched then could lose its first messages and wait forever.
+   * Not deployable while a purge is pending, even once the queue reads empty: AWS deletes what is sent up to 60
+   * seconds after a purge, so a deployment launched then could lose its first messages and wait forever. Only a
+   * Deployable that would be True is replaced; False or Unknown keep their own reason (what blocks, what AWS did not
+   * answer).
    */
   static Diagnosis purging(Diagnosis diagnosis, List<ActionRecord> history) {
+    if (diagnosis.condition(ConditionTypes.DEPLOYABLE).status() != ConditionStatus.True) {
+      return diagnosis;
+    }
     return history.stream().filter(r -> r.pending() && r.action() == ActionType.PurgeQueue).findFirst()
         .map(p -> diagnosis.withCondition(isFalse(ConditionTypes.DEPLOYABLE, Reasons.PURGE_IN_PROGRESS,
             "Not deployable yet: the purge of " + p.target() + " recorded at " + p.time() + " is not verified, and AWS"

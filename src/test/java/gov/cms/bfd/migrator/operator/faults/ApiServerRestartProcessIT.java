@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
+import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.api.RemediationSpec;
@@ -78,8 +79,7 @@ class ApiServerRestartProcessIT {
             && m.getStatus().history.stream().noneMatch(h -> h.outcome == ActionOutcome.Pending)
             && has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
         double purgeRecorded = (System.nanoTime() - back) / 1e9;
-        var followed = running.awaitStatus(Duration.ofSeconds(120), m -> m.getStatus().queue != null
-            && m.getStatus().queue.messages != null && m.getStatus().queue.messages.size() == 3);
+        var followed = running.awaitStatus(Duration.ofSeconds(120), m -> Scenario.messagesOfRun(m, "8001") == 3);
         double progressSeen = (System.nanoTime() - back) / 1e9;
         System.out.printf("API server restart: down %.1f s (restart took %.1f s); after it served again, the purge was "
                 + "recorded %.1f s and the progress sent while it was down seen %.1f s later; %d purge(s) reached moto%n",
@@ -118,8 +118,7 @@ class ApiServerRestartProcessIT {
       try (var operator = OperatorProcess.start(root, api.kubeconfigFile(), aws.endpoint(), "retries",
           Map.of("QUARKUS_OPERATOR_SDK_CONTROLLERS__MIGRATORDEPLOYMENT__RETRY_MAX_ATTEMPTS", "1"), "/q/health/ready")) {
         running.create(spec(running, true));
-        running.awaitStatus(Duration.ofSeconds(60), m -> m.getStatus() != null && m.getStatus().queue != null
-            && m.getStatus().queue.messages != null && m.getStatus().queue.messages.size() == 1);
+        running.awaitStatus(Duration.ofSeconds(60), m -> Scenario.messagesOfRun(m, "8001") == 1);
 
         api.stopApiServer();
         // Progress while the API server is down: the next reconcile has a status to write, and cannot.
@@ -128,8 +127,7 @@ class ApiServerRestartProcessIT {
         api.startApiServer(Duration.ofSeconds(90));
         long back = System.nanoTime();
 
-        running.awaitStatus(Duration.ofSeconds(90), m -> m.getStatus().queue != null
-            && m.getStatus().queue.messages != null && m.getStatus().queue.messages.size() == 2);
+        running.awaitStatus(Duration.ofSeconds(90), m -> Scenario.messagesOfRun(m, "8001") == 2);
         double caughtUp = (System.nanoTime() - back) / 1e9;
         System.out.printf("API server outage past the retries: the status caught up %.1f s after the API server was back"
             + " (exhausted retries: %s)%n", caughtUp, operator.log().contains("Exhausted retries") ? "yes" : "no");
