@@ -22,6 +22,7 @@ import gov.cms.bfd.migrator.operator.plan.Plan;
 import gov.cms.bfd.migrator.operator.plan.Planner;
 import gov.cms.bfd.migrator.operator.plan.Step;
 import gov.cms.bfd.migrator.operator.report.EventPlanner;
+import gov.cms.bfd.migrator.operator.report.LastRuns;
 import gov.cms.bfd.migrator.operator.report.StatusComposer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -183,8 +184,10 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
   private List<ActionRecord> act(MigratorDeployment resource, Context<MigratorDeployment> context,
       MigratorEnvironment environment, Input input, Observation seen, Diagnosis diagnosis, Plan plan, Step step,
       List<ActionRecord> history, AwsTarget target) {
+    // The evidence it removes, and the last run as known now: status keeps telling it after the clean-up (S12).
     var intent = new ActionRecord(input.now(), step.action(), step.target(), ActionOutcome.Pending, step.approvedBy(),
-        plan.fingerprint(), "intent recorded before the call", Optional.empty(), Evidence.of(diagnosis));
+        plan.fingerprint(), "intent recorded before the call", Optional.empty(), Evidence.of(diagnosis),
+        LastRuns.toRemember(diagnosis, seen, history));
     var withIntent = new ArrayList<ActionRecord>(List.of(intent));
     withIntent.addAll(history);
     var intentStatus = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), withIntent);
