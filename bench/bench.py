@@ -48,17 +48,18 @@ CHART_VALUES = os.path.join(ROOT, "helm", "values.yaml")
 
 
 def deployment_jvm():
-    """What a deployment runs the operator with: the JVM flags the image's run-java.sh passes (from the ENV lines
-    of src/main/docker/Dockerfile.jvm) under the chart's memory limit (helm/values.yaml), and the environment.
+    """What a deployment runs the operator with: the JVM flags of the image's ENTRYPOINT and ENV lines
+    (src/main/docker/Dockerfile.jvm) under the chart's memory limit (helm/values.yaml), and the environment.
     -XX:MaxRAM stands in for the container's limit here, where the operator runs as a plain process; the JVM would
     read the same figure from the cgroup."""
-    env = {k: v.strip('"') for k, v in re.findall(r'^ENV (\w+)=("[^"]*"|\S+)\s*$', open(DOCKERFILE).read(), re.M)}
+    dockerfile = open(DOCKERFILE).read()
+    env = {k: v.strip('"') for k, v in re.findall(r'^ENV (\w+)=("[^"]*"|\S+)\s*$', dockerfile, re.M)}
+    entrypoint = re.search(r"^ENTRYPOINT ((?:.*\\\n)*.*)", dockerfile, re.M).group(1)
     limit = re.search(r"^resources:\n(?:  .*\n)*?  limits:\n    memory: (\d+)Mi$", open(CHART_VALUES).read(), re.M)
     flags = [f"-XX:MaxRAM={limit.group(1)}m", f"-XX:MaxRAMPercentage={env['JAVA_MAX_MEM_RATIO']}",
-             env["GC_CONTAINER_OPTIONS"],
-             # run-java.sh's defaults (GC_MIN_HEAP_FREE_RATIO, GC_MAX_HEAP_FREE_RATIO, ...)
-             "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4",
-             "-XX:AdaptiveSizePolicyWeight=90", "-XX:+ExitOnOutOfMemoryError"]
+             env["GC_CONTAINER_OPTIONS"]]
+    # the ENTRYPOINT's own flags (those not taken from a variable)
+    flags += [f for f in re.findall(r'-XX:[^\s"$]+', entrypoint) if not f.endswith("=")]
     flags += [f for f in env["JAVA_OPTS_APPEND"].split() if f.startswith("-XX:") or f.startswith("-Xss")]
     return " ".join(flags), {"MALLOC_ARENA_MAX": env["MALLOC_ARENA_MAX"]}, f"{limit.group(1)}Mi"
 
