@@ -98,6 +98,7 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
    */
   @Override
   public List<EventSource<?, MigratorDeployment>> prepareEventSources(EventSourceContext<MigratorDeployment> context) {
+    metrics.readFrom(() -> context.getPrimaryCache().list()); // the per-environment series, read at scrape time
     context.getPrimaryCache().addIndexer(BY_ENVIRONMENT, md -> md.getSpec() == null || md.getSpec().environment == null
         ? List.of() : List.of(md.getSpec().environment));
     var configuration = InformerEventSourceConfiguration.from(MigratorEnvironment.class, MigratorDeployment.class)
@@ -271,8 +272,6 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
    */
   private UpdateControl<MigratorDeployment> write(MigratorDeployment resource, Context<MigratorDeployment> context,
       MigratorDeploymentStatus status, Input input) {
-    metrics.environment(input.namespace(), input.name(), resource.getSpec() == null ? "" : resource.getSpec().environment,
-        status);
     memory.remember(ObservationMemory.uid(resource.getMetadata().getUid(), input.namespace(), input.name()),
         input.generation(), status);
     if (StatusEquality.same(resource.getStatus(), status)) {

@@ -1,0 +1,117 @@
+package gov.cms.bfd.migrator.operator.reconciler;
+
+import gov.cms.bfd.migrator.operator.api.ActionState;
+import gov.cms.bfd.migrator.operator.api.ConditionTypes;
+import gov.cms.bfd.migrator.operator.api.FailureMode;
+import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
+import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
+import gov.cms.bfd.migrator.operator.api.PlannedAction;
+import gov.cms.bfd.migrator.operator.report.Conditions;
+import io.prometheus.client.Collector;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The per-environment series, computed at scrape time from the MigratorDeployments the informer holds (their spec
+ * and status) and the reconcile and status-write counts: nothing is stored per series. Only resources this process
+ * has reconciled are written out, so a replica that does not hold the Lease, or a shard that does not own a
+ * resource, says nothing about it; a deleted resource's series end with it. Labels are written in name order, as
+ * Micrometer writes them.
+ */
+final class EnvironmentCollector extends Collector implements Collector.Describable {
+
+  private static final List<String> CONDITION_STATUSES = List.of("True", "False", "Unknown");
+  private static final List<String> RESOURCE = List.of("name", "namespace");
+  private static final List<String> DEPLOYABLE = List.of("environment", "name", "namespace", "status");
+  private static final List<String> FAILURE_MODE = List.of("environment", "mode", "name", "namespace");
+  private static final List<String> PLANNED = List.of("environment", "name", "namespace", "state");
+
+  private final StatusWrites counts;
+  private volatile Supplier<Stream<MigratorDeployment>> resources = Stream::empty;
+
+  EnvironmentCollector(StatusWrites counts) {
+    this.counts = counts;
+  }
+
+  void readFrom(Supplier<Stream<MigratorDeployment>> resources) {
+    this.resources = resources;
+  }
+
+  @Override
+  public List<MetricFamilySamples> collect() {
+    var deployable = new ArrayList<MetricFamilySamples.Sample>();
+    var failureMode = new ArrayList<MetricFamilySamples.Sample>();
+    var planned = new ArrayList<MetricFamilySamples.Sample>();
+    var reconciles = new ArrayList<MetricFamilySamples.Sample>();
+    var writes = new ArrayList<MetricFamilySamples.Sample>();
+    resources.get().forEach(md -> {
+      String namespace = md.getMetadata().getNamespace();
+      String name = md.getMetadata().getName();
+      StatusWrites.Counts count = counts.of(namespace, name);
+      if (count == null) {
+        return; // not reconciled here: another replica or shard speaks for it, or none yet
+      }
+      String environment = md.getSpec() == null || md.getSpec().environment == null ? "" : md.getSpec().environment;
+      MigratorDeploymentStatus status = md.getStatus() == null ? new MigratorDeploymentStatus() : md.getStatus();
+      String current = Conditions.find(status.conditions, ConditionTypes.DEPLOYABLE).map(c -> c.status)
+          .orElse("Unknown");
+      for (String s : CONDITION_STATUSES) {
+        deployable.add(new MetricFamilySamples.Sample(EnvironmentMetrics.DEPLOYABLE, DEPLOYABLE,
+            List.of(environment, name, namespace, s), s.equals(current) ? 1 : 0));
+      }
+      for (FailureMode mode : FailureMode.values()) {
+        failureMode.add(new MetricFamilySamples.Sample(EnvironmentMetrics.FAILURE_MODE, FAILURE_MODE,
+            List.of(environment, mode.name(), name, namespace), status.failureMode == mode ? 1 : 0));
+      }
+      var states = new EnumMap<ActionState, Integer>(ActionState.class);
+      for (PlannedAction a : status.plannedActions == null ? List.<PlannedAction>of() : status.plannedActions) {
+        if (a.state != null) {
+          states.merge(a.state, 1, Integer::sum);
+        }
+      }
+      for (ActionState state : ActionState.values()) {
+        planned.add(new MetricFamilySamples.Sample(EnvironmentMetrics.PLANNED_ACTIONS, PLANNED,
+            List.of(environment, name, namespace, state.name()), states.getOrDefault(state, 0)));
+      }
+      reconciles.add(new MetricFamilySamples.Sample(StatusWrites.RECONCILES + "_total", RESOURCE,
+          List.of(name, namespace), count.reconciles.sum()));
+      writes.add(new MetricFamilySamples.Sample(StatusWrites.METRIC + "_total", RESOURCE,
+          List.of(name, namespace), count.writes.sum()));
+    });
+    return List.of(
+        family(EnvironmentMetrics.DEPLOYABLE, Type.GAUGE, deployable),
+        family(EnvironmentMetrics.FAILURE_MODE, Type.GAUGE, failureMode),
+        family(EnvironmentMetrics.PLANNED_ACTIONS, Type.GAUGE, planned),
+        family(StatusWrites.RECONCILES, Type.COUNTER, reconciles),
+        family(StatusWrites.METRIC, Type.COUNTER, writes));
+  }
+
+  /** The families, without samples: the registry refuses a meter or collector that would write the same names. */
+  @Override
+  public List<MetricFamilySamples> describe() {
+    return List.of(
+        family(EnvironmentMetrics.DEPLOYABLE, Type.GAUGE, List.of()),
+        family(EnvironmentMetrics.FAILURE_MODE, Type.GAUGE, List.of()),
+        family(EnvironmentMetrics.PLANNED_ACTIONS, Type.GAUGE, List.of()),
+        family(StatusWrites.RECONCILES, Type.COUNTER, List.of()),
+        family(StatusWrites.METRIC, Type.COUNTER, List.of()));
+  }
+
+  private static MetricFamilySamples family(String name, Type type, List<MetricFamilySamples.Sample> samples) {
+    return new MetricFamilySamples(name, type, help(name), samples);
+  }
+
+  private static String help(String name) {
+    return switch (name) {
+      case EnvironmentMetrics.DEPLOYABLE -> "1 for the environment's Deployable condition status (True, False or Unknown)";
+      case EnvironmentMetrics.FAILURE_MODE -> "1 for the environment's current runbook failure mode";
+      case EnvironmentMetrics.PLANNED_ACTIONS -> "Planned actions of the environment by state (AwaitingApproval: a person is needed)";
+      case StatusWrites.RECONCILES -> "Reconciles of the MigratorDeployment by this operator process";
+      case StatusWrites.METRIC -> "Status writes of the MigratorDeployment by this operator process (only on change)";
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+}
