@@ -4,6 +4,7 @@ import gov.cms.bfd.migrator.operator.api.ActionOutcome;
 import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
@@ -17,19 +18,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What dashboards and alerts read. Per environment (whether it is deployable, its failure mode, its planned actions
  * by state, its reconciles and status writes) the series are computed at scrape time from the informer's cache of
  * MigratorDeployments by one collector ({@link EnvironmentCollector}), not kept as meters: 1000 environments cost
  * no memory beyond the resources the informer holds anyway. For the operator as a whole, meters: actions by type and
- * outcome, and how long reconciles take with and without AWS's share.
+ * outcome, how long reconciles take with and without AWS's share, and which build runs ({@code migrator_build_info}).
  */
 @ApplicationScoped
 public class EnvironmentMetrics {
 
   public static final String DEPLOYABLE = "migrator_deployable";
   public static final String FAILURE_MODE = "migrator_failure_mode";
+  /** A unix time, hence Prometheus's _timestamp_seconds (as prometheus_config_last_reload_success_timestamp_seconds). */
+  public static final String FAILURE_MODE_SINCE = "migrator_failure_mode_since_timestamp_seconds";
+  public static final String BUILD_INFO = "migrator_build_info";
   public static final String PLANNED_ACTIONS = "migrator_planned_actions";
   public static final String ACTIONS = "migrator_actions";
   public static final String RECONCILE_DURATION = "migrator_reconcile_duration";
@@ -44,15 +49,16 @@ public class EnvironmentMetrics {
   private final AtomicLong lastPrune = new AtomicLong(System.nanoTime());
 
   @Inject
-  public EnvironmentMetrics(MeterRegistry registry, StatusWrites counts, Instance<PrometheusMeterRegistry> prometheus) {
-    this(registry, counts, Duration.ofSeconds(30));
+  public EnvironmentMetrics(MeterRegistry registry, StatusWrites counts, Instance<PrometheusMeterRegistry> prometheus,
+      @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+    this(registry, counts, Duration.ofSeconds(30), version);
     // The registry /q/metrics writes out: the collector joins the meters there.
     if (prometheus.isResolvable()) {
       prometheus.get().getPrometheusRegistry().register(collector);
     }
   }
 
-  EnvironmentMetrics(MeterRegistry registry, StatusWrites counts, Duration pruneEvery) {
+  EnvironmentMetrics(MeterRegistry registry, StatusWrites counts, Duration pruneEvery, String version) {
     this.registry = registry;
     this.counts = counts;
     this.pruneEvery = pruneEvery;
@@ -63,6 +69,10 @@ public class EnvironmentMetrics {
     this.reconcileOwnDuration = Timer.builder(RECONCILE_OWN_DURATION)
         .description("One reconcile of one MigratorDeployment, less the time spent waiting on AWS")
         .publishPercentileHistogram().register(registry);
+    Gauge.builder(BUILD_INFO, () -> 1)
+        .description("1, labelled with the operator's version and the Java runtime it runs on")
+        .tag("version", version).tag("java_version", System.getProperty("java.version", "unknown"))
+        .register(registry);
     for (ActionType action : ActionType.values()) { // present from the start, so rate() sees the first action
       for (ActionOutcome outcome : List.of(ActionOutcome.Succeeded, ActionOutcome.Failed, ActionOutcome.Inconclusive)) {
         actions(action, outcome);

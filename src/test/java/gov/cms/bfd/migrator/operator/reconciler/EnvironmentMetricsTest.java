@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.CollectorRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,37 +26,91 @@ import org.junit.jupiter.api.Test;
 class EnvironmentMetricsTest {
 
   private final StatusWrites counts = new StatusWrites();
-  private final EnvironmentMetrics metrics = new EnvironmentMetrics(new SimpleMeterRegistry(), counts, Duration.ZERO);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final EnvironmentMetrics metrics = new EnvironmentMetrics(registry, counts, Duration.ZERO, "1.2.3");
   private final List<MigratorDeployment> cache = new ArrayList<>();
 
   {
     metrics.readFrom(() -> List.copyOf(cache).stream());
   }
 
+  /** The deploy gate keeps kube-state-metrics' shape: one series per status, 1 for the current one. */
   @Test
-  void oneSeriesPerValueWithOneForTheCurrentOne() {
+  void deployableHasOneSeriesPerStatusWithOneForTheCurrentOne() {
     var prod = reconciled(resource("prod", "prod", status("False", FailureMode.MigrationFailed, ActionState.AwaitingApproval)));
 
     assertThat(value("migrator_deployable", "prod", "status", "False")).isEqualTo(1);
     assertThat(value("migrator_deployable", "prod", "status", "True")).isZero();
     assertThat(value("migrator_deployable", "prod", "status", "Unknown")).isZero();
-    assertThat(value("migrator_failure_mode", "prod", "mode", "MigrationFailed")).isEqualTo(1);
-    assertThat(samples("migrator_failure_mode")).hasSize(FailureMode.values().length);
     assertThat(value("migrator_planned_actions", "prod", "state", "AwaitingApproval")).isEqualTo(1);
 
     prod.setStatus(status("True", FailureMode.None));
 
     assertThat(value("migrator_deployable", "prod", "status", "True")).isEqualTo(1);
     assertThat(value("migrator_deployable", "prod", "status", "False")).isZero();
-    assertThat(value("migrator_failure_mode", "prod", "mode", "None")).isEqualTo(1);
     assertThat(value("migrator_planned_actions", "prod", "state", "AwaitingApproval")).isZero();
   }
 
+  /** One failure-mode series per environment, 1, with the mode and the reason of Ready; it follows the status. */
   @Test
-  void noDeployableConditionYetIsUnknown() {
-    reconciled(resource("new", "new", new MigratorDeploymentStatus()));
+  void oneFailureModeSeriesPerEnvironmentWithItsReason() {
+    var prod = reconciled(resource("prod", "prod", status("False", FailureMode.MigrationFailed, ActionState.AwaitingApproval)));
+
+    assertThat(samples("migrator_failure_mode")).singleElement().satisfies(s -> {
+      assertThat(labels(s)).containsEntry("mode", "MigrationFailed").containsEntry("reason", "MigrationFailed")
+          .containsEntry("environment", "prod").containsEntry("namespace", "bfd");
+      assertThat(s.value).isEqualTo(1);
+    });
+    assertThat(samples("migrator_failure_mode_since_timestamp_seconds")).singleElement().satisfies(s -> {
+      assertThat(labels(s)).isEqualTo(labels(samples("migrator_failure_mode").get(0)));
+      assertThat(s.value).isEqualTo(Instant.parse(READY_SINCE).getEpochSecond());
+    });
+
+    prod.setStatus(status("True", FailureMode.None));
+
+    assertThat(samples("migrator_failure_mode")).singleElement().satisfies(s -> assertThat(labels(s))
+        .containsEntry("mode", "None").containsEntry("reason", "ReadyToDeploy"));
+  }
+
+  /** Stalled=True (a person must act) gives the reason, and the since, over Ready: the alert on AccessDenied reads it. */
+  @Test
+  void aStalledEnvironmentsReasonIsStalleds() {
+    var status = status("Unknown", FailureMode.None);
+    status.conditions = status.conditions.stream().map(c -> c.type.equals(ConditionTypes.STALLED)
+        ? condition(ConditionTypes.STALLED, "True", "AccessDenied", "2026-11-28T10:20:00Z") : c).toList();
+    reconciled(resource("prod", "prod", status));
+
+    assertThat(samples("migrator_failure_mode")).singleElement().satisfies(s -> assertThat(labels(s))
+        .containsEntry("reason", "AccessDenied").containsEntry("mode", "None"));
+    assertThat(value("migrator_failure_mode_since_timestamp_seconds", "prod", "reason", "AccessDenied"))
+        .isEqualTo(Instant.parse("2026-11-28T10:20:00Z").getEpochSecond());
+  }
+
+  /** Not observed yet, suspended, invalid, not bound or claimed: status has no failure mode, and says why in Ready. */
+  @Test
+  void noFailureModeYetIsUnknown() {
+    var status = new MigratorDeploymentStatus();
+    status.conditions = List.of(condition(ConditionTypes.READY, "False", "EnvironmentNotBound", "not a time"),
+        condition(ConditionTypes.STALLED, "True", "EnvironmentNotBound", "not a time"));
+    reconciled(resource("new", "new", status));
     assertThat(value("migrator_deployable", "new", "status", "Unknown")).isEqualTo(1);
-    assertThat(samples("migrator_failure_mode")).allSatisfy(s -> assertThat(s.value).isZero());
+    assertThat(samples("migrator_failure_mode")).singleElement().satisfies(s -> assertThat(labels(s))
+        .containsEntry("mode", "Unknown").containsEntry("reason", "EnvironmentNotBound"));
+    assertThat(samples("migrator_failure_mode_since_timestamp_seconds")).as("no time to tell").isEmpty();
+
+    reconciled(resource("bare", "bare", new MigratorDeploymentStatus()));
+    assertThat(value("migrator_failure_mode", "bare", "reason", "Unknown")).isEqualTo(1);
+  }
+
+  @Test
+  void buildInfoNamesTheVersionAndTheJavaRuntime() {
+    var info = registry.get("migrator_build_info").gauge();
+    assertThat(info.value()).isEqualTo(1);
+    assertThat(info.getId().getTag("version")).isEqualTo("1.2.3");
+    assertThat(info.getId().getTag("java_version")).isEqualTo(System.getProperty("java.version"));
+    assertThat(info.getId().getDescription()).isNotBlank();
+    assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getDescription()).as(m.getId().getName())
+        .isNotBlank());
   }
 
   @Test
@@ -139,6 +194,15 @@ class EnvironmentMetricsTest {
     return out;
   }
 
+  private static Condition condition(String type, String status, String reason, String since) {
+    var c = new Condition();
+    c.type = type;
+    c.status = status;
+    c.reason = reason;
+    c.lastTransitionTime = since;
+    return c;
+  }
+
   private static MigratorDeployment resource(String name, String environment, MigratorDeploymentStatus status) {
     var md = new MigratorDeployment();
     md.setMetadata(new ObjectMetaBuilder().withNamespace("bfd").withName(name).build());
@@ -149,12 +213,16 @@ class EnvironmentMetricsTest {
     return md;
   }
 
+  private static final String READY_SINCE = "2026-11-28T09:00:00Z";
+
+  /** Deployable as given; Ready as the diagnosis writes it (True: ReadyToDeploy, else the failure mode). */
   private static MigratorDeploymentStatus status(String deployable, FailureMode mode, ActionState... planned) {
     var status = new MigratorDeploymentStatus();
-    var c = new Condition();
-    c.type = ConditionTypes.DEPLOYABLE;
-    c.status = deployable;
-    status.conditions = List.of(c);
+    boolean ready = deployable.equals("True");
+    status.conditions = List.of(
+        condition(ConditionTypes.READY, ready ? "True" : "False", ready ? "ReadyToDeploy" : mode.name(), READY_SINCE),
+        condition(ConditionTypes.STALLED, "False", "AsExpected", READY_SINCE),
+        condition(ConditionTypes.DEPLOYABLE, deployable, ready ? "ReadyToDeploy" : "QueueHasMessages", READY_SINCE));
     status.failureMode = mode;
     status.plannedActions = Stream.of(planned).map(s -> {
       var a = new PlannedAction();
