@@ -25,6 +25,7 @@ import gov.cms.bfd.migrator.operator.report.EventPlanner;
 import gov.cms.bfd.migrator.operator.report.StatusComposer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -50,7 +51,9 @@ import org.jboss.logging.MDC;
  * for which environment, and the ledger, come from the MigratorEnvironment it names (an informer of its own).
  */
 // Not generation-aware: an approval is an annotation, which does not bump the generation, and is acted on at once.
-@ControllerConfiguration(name = MigratorDeploymentReconciler.NAME, generationAwareEventProcessing = false)
+// The informer keeps each resource without what the operator never reads (CachePruning).
+@ControllerConfiguration(name = MigratorDeploymentReconciler.NAME, generationAwareEventProcessing = false,
+    informer = @Informer(itemStore = CachePruning.Deployments.class))
 public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployment> {
 
   public static final String NAME = "migratordeployment";
@@ -104,6 +107,7 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     var configuration = InformerEventSourceConfiguration.from(MigratorEnvironment.class, MigratorDeployment.class)
         .withWatchAllNamespaces()
         .withFollowControllerNamespacesChanges(false)
+        .withItemStore(new CachePruning.Environments())
         .withPrimaryToSecondaryMapper((MigratorDeployment md) -> md.getSpec() == null || md.getSpec().environment == null
             ? Set.of() : Set.of(new ResourceID(md.getSpec().environment)))
         .withSecondaryToPrimaryMapper(environment -> context.getPrimaryCache()
