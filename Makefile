@@ -8,17 +8,32 @@ VERSION ?= $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml | head
 IMAGE ?= migrator-operator:$(VERSION)
 CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
 
-.PHONY: all test test-deps kube-binaries helm promtool kstatus third-party-crds venv build crds docs chart plugin-release image container-engine sandbox sandbox-down sandbox-status demo bench footprint clean
+.PHONY: all test test-deps stack-deps kube-binaries node-binaries helm promtool kstatus third-party-crds venv container-runtime images build crds docs chart plugin-release image container-engine sandbox sandbox-down sandbox-status demo bench footprint clean
 
 all: test
 
 ## test-deps: Kubernetes binaries, helm, promtool and the kstatus checker built from Go modules (~/.kubeapitest), the
-## Argo CD, Flux and Prometheus Operator modules whose CRDs the manifests are checked against (Go module cache), and
-## moto in .venv; each skipped when present
-test-deps: kube-binaries helm promtool kstatus third-party-crds venv
+## Argo CD, Flux and Prometheus Operator modules whose CRDs the manifests are checked against (Go module cache), moto
+## in .venv, Docker from Debian's packages and the images of the node test (hack/build-images.sh); each skipped when
+## present
+test-deps: stack-deps promtool kstatus third-party-crds images
+
+# what the sandbox, the demo and the benchmarks run on: no container runtime
+stack-deps: kube-binaries helm venv
 
 kube-binaries:
 	@bash hack/build-kube-binaries.sh
+
+# kubelet, kube-controller-manager, kube-scheduler and kube-proxy of the same release, for the node image
+node-binaries:
+	@bash hack/build-kube-binaries.sh node
+
+container-runtime:
+	@bash hack/container-runtime.sh install
+
+## images: the JRE base, the node's Debian, the pause image and the node image, made here (nothing pulled)
+images: kube-binaries node-binaries container-runtime
+	@bash hack/build-images.sh
 
 helm:
 	@bash hack/build-helm.sh
@@ -75,9 +90,13 @@ chart: helm
 plugin-release:
 	@bash hack/plugin-release.sh
 
-## image: the container image $(IMAGE) from src/main/docker/Dockerfile.jvm, with docker or podman
+## image: the container image $(IMAGE) from src/main/docker/Dockerfile.jvm, with docker or podman, on the base image
+## BASE_IMAGE (default: Dockerfile.jvm's, a maintained JRE 17 image; here: make image BASE_IMAGE=migrator-jre-base:openjdk-17-jre-headless,
+## which make images builds from Debian's packages)
+BASE_IMAGE ?=
 image: container-engine build
-	$(or $(CONTAINER_ENGINE),docker) build -f src/main/docker/Dockerfile.jvm -t $(IMAGE) .
+	$(or $(CONTAINER_ENGINE),docker) build $(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) \
+	  -f src/main/docker/Dockerfile.jvm -t $(IMAGE) .
 
 container-engine:
 	@if [ -z "$(CONTAINER_ENGINE)" ]; then \
@@ -86,11 +105,12 @@ container-engine:
 	  exit 1; \
 	fi
 	@$(CONTAINER_ENGINE) info >/dev/null 2>&1 || { \
-	  echo "make image: $(CONTAINER_ENGINE) is installed but cannot build: '$(CONTAINER_ENGINE) info' fails (is its daemon running?)" >&2; \
+	  echo "make image: $(CONTAINER_ENGINE) is installed but cannot build: '$(CONTAINER_ENGINE) info' fails (is its daemon running?" >&2; \
+	  echo "  the project's own: bash hack/container-runtime.sh up, and down after)" >&2; \
 	  exit 1; }
 
 ## sandbox: API server, etcd, moto and the operator on 127.0.0.1, in the background; see .sandbox/env
-sandbox: test-deps $(JAR)
+sandbox: stack-deps $(JAR)
 	@bash hack/sandbox.sh up
 
 sandbox-down:
@@ -106,12 +126,12 @@ demo: sandbox
 ## bench: the operator at N = 10, 100 and 1000 environments against a naive poller, on a stack of its own
 ## (.bench/, never the sandbox); writes bench/results.json and bench/results.md. A subset: make bench N="10 100"
 N ?= 10 100 1000
-bench: test-deps build
+bench: stack-deps build
 	$(VENV)/bin/python bench/bench.py --n "$(N)"
 
 ## footprint: the operator's RSS with 1000 environments under the JVM flag sets of bench/footprint.py, one after
 ## another on one stack of its own (.bench/); writes bench/footprint.json. About 25 minutes.
-footprint: test-deps build
+footprint: stack-deps build
 	$(VENV)/bin/python bench/footprint.py
 
 clean: sandbox-down

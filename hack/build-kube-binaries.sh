@@ -2,6 +2,8 @@
 # Builds kube-apiserver, kubectl (from k8s.io/kubernetes) and etcd (from go.etcd.io/etcd/server/v3) from the Go
 # module proxy into ~/.kubeapitest/k8s/<version>-linux-amd64/, the layout io.fabric8:kube-api-test looks up in
 # offline mode. Skipped when the three binaries are there and report the pinned versions.
+#   hack/build-kube-binaries.sh node   also kubelet, kube-controller-manager, kube-scheduler and kube-proxy, the same
+#                                      release into the same directory, for the node image (hack/build-images.sh)
 set -euo pipefail
 
 K8S_VERSION=1.34.4      # keep in step with tools/kube-binaries/go.mod and kube-api-test.version in pom.xml
@@ -17,12 +19,14 @@ have_pinned() {
   "$dest/etcd" --version 2>/dev/null | grep -q "etcd Version: ${ETCD_VERSION}" || return 1
 }
 
-if have_pinned; then
-  echo "kube binaries v${K8S_VERSION} (etcd ${ETCD_VERSION}) present in $dest"
-  exit 0
-fi
+NODE_BINARIES=(kubelet kube-controller-manager kube-scheduler kube-proxy)
 
-mkdir -p "$dest"
+have_node() {
+  for cmd in "${NODE_BINARIES[@]}"; do
+    [ -x "$dest/$cmd" ] && "$dest/$cmd" --version 2>/dev/null | grep -qx "Kubernetes v${K8S_VERSION}" || return 1
+  done
+}
+
 export CGO_ENABLED=0 GOFLAGS=-mod=mod GOOS=linux GOARCH=amd64
 build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 minor=$(echo "$K8S_VERSION" | cut -d. -f2)
@@ -32,12 +36,36 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   stamp+=" -X ${pkg}.gitTreeState=clean -X ${pkg}.buildDate=${build_date}"
 done
 
+build_kube() { # commands of k8s.io/kubernetes/cmd, each into $dest
+  cd "$root/tools/kube-binaries"
+  for cmd in "$@"; do
+    local started; started=$(date +%s)
+    go build -trimpath -ldflags "-s -w${stamp}" -o "$dest/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
+    mv "$dest/$cmd.tmp" "$dest/$cmd"
+    echo "built $cmd in $(( $(date +%s) - started )) s"
+  done
+}
+
+if [ "${1:-}" = node ]; then
+  if have_node; then
+    echo "node binaries v${K8S_VERSION} (${NODE_BINARIES[*]}) present in $dest"
+    exit 0
+  fi
+  mkdir -p "$dest"
+  echo "building ${NODE_BINARIES[*]} v${K8S_VERSION} from the Go module proxy (takes several minutes)"
+  build_kube "${NODE_BINARIES[@]}"
+  have_node || { echo "built node binaries do not report v${K8S_VERSION}" >&2; exit 1; }
+  exit 0
+fi
+
+if have_pinned; then
+  echo "kube binaries v${K8S_VERSION} (etcd ${ETCD_VERSION}) present in $dest"
+  exit 0
+fi
+
+mkdir -p "$dest"
 echo "building kube-apiserver and kubectl v${K8S_VERSION} from the Go module proxy (takes several minutes)"
-cd "$root/tools/kube-binaries"
-for cmd in kube-apiserver kubectl; do
-  go build -trimpath -ldflags "-s -w${stamp}" -o "$dest/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
-  mv "$dest/$cmd.tmp" "$dest/$cmd"
-done
+build_kube kube-apiserver kubectl
 
 echo "building etcd v${ETCD_VERSION}"
 cd "$root/tools/etcd"

@@ -18,7 +18,20 @@ kubectl="$bin/kubectl"
 
 say() { printf '%s: %s\n' "$(basename "$dir" | sed 's/^\.//')" "$*"; }
 
-alive() { [ -f "$dir/$1.pid" ] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
+# A pid with its start time (field 22 of /proc/PID/stat): pids wrap fast on a busy machine, and a pid file alone
+# would let stop_one kill whatever process got the number since.
+started_at() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+
+remember() { # name pid
+  echo "$2" > "$dir/$1.pid"
+  started_at "$2" > "$dir/$1.started"
+}
+
+alive() {
+  [ -f "$dir/$1.pid" ] || return 1
+  local pid; pid=$(cat "$dir/$1.pid")
+  kill -0 "$pid" 2>/dev/null && [ "$(started_at "$pid")" = "$(cat "$dir/$1.started" 2>/dev/null)" ]
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
@@ -36,11 +49,11 @@ stop_one() {
   if alive "$name"; then
     local pid; pid=$(cat "$dir/$name.pid")
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do alive "$name" || break; sleep 0.25; done
+    if alive "$name"; then kill -9 "$pid" 2>/dev/null || true; fi
     say "stopped $name (pid $pid)"
   fi
-  rm -f "$dir/$name.pid"
+  rm -f "$dir/$name.pid" "$dir/$name.started"
 }
 
 down() {
@@ -91,7 +104,7 @@ start_etcd() {
     --listen-client-urls "http://127.0.0.1:$port" --advertise-client-urls "http://127.0.0.1:$port" \
     --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
     --initial-cluster "default=http://127.0.0.1:$peer" > "$dir/etcd.log" 2>&1 &
-  echo $! > "$dir/etcd.pid"
+  remember etcd $!
   wait_for etcd curl -sf "http://127.0.0.1:$port/health"
   say "etcd $("$bin/etcd" --version | head -1 | awk '{print $3}') on 127.0.0.1:$port"
 }
@@ -107,7 +120,7 @@ start_apiserver() {
     --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$dir/pki/sa.pub" \
     --service-account-signing-key-file "$dir/pki/sa.key" --api-audiences https://kubernetes.default.svc \
     --disable-admission-plugins ServiceAccount > "$dir/kube-apiserver.log" 2>&1 &
-  echo $! > "$dir/kube-apiserver.pid"
+  remember kube-apiserver $!
   kubeconfig "$dir/kubeconfig" sandbox-admin "$(grep ',sandbox-admin,' "$dir/pki/tokens.csv" | cut -d, -f1)"
   wait_for kube-apiserver "$kubectl" --kubeconfig "$dir/kubeconfig" get --raw /readyz
   wait_for "default namespace" "$kubectl" --kubeconfig "$dir/kubeconfig" get namespace default
@@ -119,7 +132,7 @@ start_moto() {
   local port; port=$(free_port)
   echo "$port" > "$dir/moto.port"
   nohup "$root/.venv/bin/python" "$root/hack/moto_server_guarded.py" "$port" > "$dir/moto.log" 2>&1 &
-  echo $! > "$dir/moto.pid"
+  remember moto $!
   wait_for moto curl -sf "http://127.0.0.1:$port/moto-api/data.json"
   say "moto on http://127.0.0.1:$port"
 }
@@ -159,7 +172,7 @@ start_operator() {
     LEADER_ELECTION_ENABLED=true LEADER_ELECTION_NAMESPACE=migrator-operator POD_NAME=sandbox-operator \
     QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
     nohup java ${OPERATOR_JAVA_OPTS:-} -jar "$jar" > "$dir/operator.log" 2>&1 &
-  echo $! > "$dir/operator.pid"
+  remember operator $!
   wait_for operator curl -sf "http://127.0.0.1:$port/q/health/ready"
   say "operator on http://127.0.0.1:$port (health: /q/health/live, /q/health/ready)"
 }

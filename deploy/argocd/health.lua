@@ -8,13 +8,17 @@
 -- the resource Unknown: so no string functions, and every value is checked for its type before it is used.
 --
 -- Order, first match wins:
---   1. no status, or status for an older generation          -> Progressing (nothing in it describes this spec)
---   2. Stalled=True (InvalidSpec, AccessDenied)             -> Degraded    (only a person can fix it)
+--   1. no status, or status for an older generation (the CRD defaults observedGeneration to -1)
+--                                                           -> Progressing (nothing in it describes this spec)
+--   2. Stalled=True (only a person can move it on): with a planned action AwaitingApproval -> Suspended (see
+--      below); otherwise (a runbook failure awaiting a fix, Observe mode, a switch or cap that blocks a repair,
+--      IAM, an invalid spec, an unbound or claimed environment) -> Degraded
 --   3. spec.suspend, or Ready=False with reason Suspended   -> Suspended
---   4. a planned action in state AwaitingApproval           -> Suspended   (see below)
---   5. Reconciling=True (a migration runs, AWS is retried)  -> Progressing
---   6. Ready=True and Deployable=True                       -> Healthy
---   7. a repair the operator runs by itself (an action Ready, or one Pending verification) -> Progressing
+--   4. a planned action in state AwaitingApproval           -> Suspended
+--   5. not yet deployable, and a repair the operator runs by itself (an action Ready, or one Pending
+--      verification)                                         -> Progressing
+--   6. Reconciling=True (a migration runs, AWS is retried)  -> Progressing
+--   7. Ready=True and Deployable=True                       -> Healthy
 --   8. failureMode other than None, or Deployable=False      -> Degraded    (a person must act)
 --   9. anything else (conditions not written yet)           -> Progressing
 --
@@ -100,7 +104,7 @@ local function health(obj)
   local spec = tableOrNil(obj.spec) or {}
   local status = tableOrNil(obj.status)
   local suspendWanted = spec.suspend == true
-  if status == nil then
+  if status == nil or (number(status.observedGeneration) or 0) < 0 then
     return result("Progressing", "No status yet: waiting for the migrator operator to observe this resource.")
   end
 
@@ -121,15 +125,6 @@ local function health(obj)
     end
   end
 
-  local stalled = condition(status, "Stalled")
-  if isStatus(stalled, "True") then
-    return result("Degraded", say(stalled) or say(ready) or "Stalled: a person must act.")
-  end
-
-  if suspendWanted or (ready ~= nil and ready.reason == "Suspended") then
-    return result("Suspended", text(ready and ready.message) or "spec.suspend is true: the operator neither observes nor acts.")
-  end
-
   local failure = text(status.failureMode)
   local failing = failure ~= nil and failure ~= "None"
   local awaiting, runnable, held = nil, nil, nil
@@ -143,6 +138,24 @@ local function health(obj)
         held = a
       end
     end
+  end
+
+  local runbook = tableOrNil(status.runbook)
+  local section = runbook and text(runbook.section) or nil
+  local stalled = condition(status, "Stalled")
+  if isStatus(stalled, "True") and awaiting == nil then
+    local message = say(stalled) or say(ready) or "Stalled: a person must act."
+    if held ~= nil then
+      message = message .. " " .. action(held) .. " is " .. (text(held.state) or "held") .. "."
+    end
+    if section ~= nil and section ~= "None" then
+      message = message .. " Runbook: " .. section .. "."
+    end
+    return result("Degraded", message)
+  end
+
+  if suspendWanted or (ready ~= nil and ready.reason == "Suspended") then
+    return result("Suspended", text(ready and ready.message) or "spec.suspend is true: the operator neither observes nor acts.")
   end
 
   if awaiting ~= nil then
@@ -159,19 +172,6 @@ local function health(obj)
     return result("Suspended", message)
   end
 
-  local reconciling = condition(status, "Reconciling")
-  if isStatus(reconciling, "True") then
-    if isStatus(ready, "False") then
-      return result("Progressing", say(ready) or say(reconciling))
-    end
-    return result("Progressing", say(reconciling) or "Reconciling.")
-  end
-
-  local deployable = condition(status, "Deployable")
-  if isStatus(ready, "True") and isStatus(deployable, "True") then
-    return result("Healthy", text(deployable.message) or text(ready.message) or "Deployable.")
-  end
-
   local pending = nil
   for _, h in ipairs(list(status.history)) do
     if type(h) == "table" and h.outcome == "Pending" then
@@ -179,7 +179,9 @@ local function health(obj)
       break
     end
   end
-  if runnable ~= nil or pending ~= nil then
+  local deployable = condition(status, "Deployable")
+  local healthy = isStatus(ready, "True") and isStatus(deployable, "True")
+  if not healthy and (runnable ~= nil or pending ~= nil) then
     local message = (failing and failure or "Not deployable") .. ": the operator is repairing it: "
     if pending ~= nil then
       message = message .. action(pending) .. " sent, verifying"
@@ -197,6 +199,18 @@ local function health(obj)
     return result("Progressing", message .. ".")
   end
 
+  local reconciling = condition(status, "Reconciling")
+  if isStatus(reconciling, "True") then
+    if isStatus(ready, "False") then
+      return result("Progressing", say(ready) or say(reconciling))
+    end
+    return result("Progressing", say(reconciling) or "Reconciling.")
+  end
+
+  if healthy then
+    return result("Healthy", text(deployable.message) or text(ready.message) or "Deployable.")
+  end
+
   if failing or isStatus(deployable, "False") then
     local message = (failing and (failure .. ": ") or "") .. (text(ready and ready.message) or say(deployable) or "not deployable")
     if held ~= nil then
@@ -207,8 +221,6 @@ local function health(obj)
       end
       message = message .. "."
     end
-    local runbook = tableOrNil(status.runbook)
-    local section = runbook and text(runbook.section) or nil
     if section ~= nil and section ~= "None" then
       message = message .. " Runbook: " .. section .. "."
     end

@@ -1,15 +1,18 @@
 package gov.cms.bfd.migrator.operator.act;
 
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.diagnose.MessageParser;
 import gov.cms.bfd.migrator.operator.observe.CommandPort;
 import gov.cms.bfd.migrator.operator.observe.Instance;
 import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
 import gov.cms.bfd.migrator.operator.observe.SystemdState;
+import gov.cms.bfd.migrator.operator.plan.Evidence;
 import gov.cms.bfd.migrator.operator.plan.Planner;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,10 +43,17 @@ final class Verification {
     if (queue.isEmpty()) {
       return pending; // not observed: judge later
     }
+    pending = withWindowMessages(pending, queue.get());
     boolean empty = queue.get() instanceof QueueState.Missing
         || (queue.get() instanceof QueueState.Present p && !p.holdsMessages());
+    Instant windowEnd = pending.time().plus(Planner.PURGE_SPACING);
+    if (empty && windowEnd.isAfter(now)) {
+      // AWS deletes what is sent up to 60 seconds after a purge: until then, empty now says nothing final.
+      return pending;
+    }
     if (empty) {
-      return pending.with(ActionOutcome.Succeeded, "queue seen empty at " + seen.at());
+      return pending.with(ActionOutcome.Succeeded, "queue seen empty at " + seen.at() + ", after AWS's 60-second"
+          + " purge window (to " + windowEnd + ")");
     }
     // Someone else's purge ran first: once AWS's 60 seconds are over, what it left is planned afresh.
     Duration patience = pending.reference().filter(IN_PROGRESS::equals).isPresent() ? Planner.PURGE_SPACING : PURGE_PATIENCE;
@@ -63,6 +73,30 @@ final class Verification {
         : "the intent was recorded but the call may never have been made (the operator stopped in between); the queue "
             + "still holds messages at " + seen.at());
   }
+
+  /**
+   * The purge's evidence with every message seen that was sent inside its 60-second window: AWS may delete it, so it
+   * is recorded as possibly deleted by the purge (once).
+   */
+  static ActionRecord withWindowMessages(ActionRecord pending, QueueState queue) {
+    if (!(queue instanceof QueueState.Present present)) {
+      return pending;
+    }
+    Instant windowEnd = pending.time().plus(Planner.PURGE_SPACING);
+    List<String> added = present.messages().stream()
+        .filter(m -> !m.sentAt().isBefore(pending.time()) && m.sentAt().isBefore(windowEnd))
+        .map(m -> WINDOW + Evidence.item(MessageParser.parse(m)))
+        .filter(item -> !pending.evidence().contains(item)).distinct().toList();
+    if (added.isEmpty()) {
+      return pending;
+    }
+    List<String> evidence = new ArrayList<>(pending.evidence());
+    evidence.addAll(added);
+    return pending.withEvidence(evidence);
+  }
+
+  /** How evidence names a message sent inside a purge's window. */
+  static final String WINDOW = "sent inside the purge's 60-second window, possibly deleted by it: ";
 
   static ActionRecord termination(ActionRecord pending, Observation seen, Instant now) {
     Optional<List<Instance>> instances = seen.instances().seenValue();

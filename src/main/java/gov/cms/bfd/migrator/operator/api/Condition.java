@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Condition {
   @Required
+  @JsonPropertyDescription("Ready, Reconciling, Stalled, QueueEmpty, InstanceAbsent, MigrationSucceeded, Deployable (Claimed on a MigratorEnvironment).")
   public String type;
   @Required
   @JsonPropertyDescription("True, False or Unknown.")

@@ -1,20 +1,30 @@
 package gov.cms.bfd.migrator.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /** One action taken (or intended and not yet verified), with the evidence kept before it ran. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HistoryEntry {
+  @JsonPropertyDescription("When the intent was recorded, before the call (RFC 3339).")
   public String time;
+  @JsonPropertyDescription("PurgeQueue, StopService or TerminateInstance.")
   public ActionType action;
+  @JsonPropertyDescription("What it acted on.")
   public String target;
+  @JsonPropertyDescription("Pending until verified by observation, then Succeeded, Failed or Inconclusive.")
   public ActionOutcome outcome;
+  @JsonPropertyDescription("Who approved it, when it needed an approval.")
   public String approvedBy;
+  @JsonPropertyDescription("The plan it carried out.")
   public String planFingerprint;
   /** What happened: the AWS answer, the SSM command id, how the outcome was verified. */
+  @JsonPropertyDescription("What happened: AWS's answer, the SSM command id, how the outcome was verified.")
   public String detail;
   /** What identifies the call for its verification, e.g. the SSM command id. */
+  @JsonPropertyDescription("What identifies the call for its verification, e.g. the SSM command id.")
   public String reference;
+  @JsonPropertyDescription("The messages it removed or the run it ended, kept before it ran (S2).")
   public List<String> evidence;
 }

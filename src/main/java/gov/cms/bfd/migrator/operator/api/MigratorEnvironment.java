@@ -3,6 +3,7 @@ package gov.cms.bfd.migrator.operator.api;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -17,7 +18,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(MigratorDeployment.GROUP)
 @Version(MigratorDeployment.VERSION)
-@ShortNames("menv")
+@ShortNames({"menv", "migenv"})
+@Categories({"migrator", "bfd"})
 @ValidationRule(value = "self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$') && size(self.metadata.name) <= 63",
     message = "metadata.name is the environment name and must be a DNS label: lower-case letters, digits and '-',"
         + " at most 63, starting and ending with a letter or digit")

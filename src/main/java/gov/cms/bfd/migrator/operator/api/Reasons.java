@@ -18,10 +18,14 @@ public final class Reasons {
   // MigratorEnvironment's Claimed
   public static final String CLAIMED = "Claimed";
   public static final String NOT_CLAIMED = "NotClaimed";
+  /** Reconciling: the operator repairs by itself (an action planned or being verified). */
+  public static final String REMEDIATING = "Remediating";
   // QueueEmpty
   public static final String QUEUE_HAS_MESSAGES = "QueueHasMessages";
   public static final String QUEUE_IS_EMPTY = "QueueIsEmpty";
   public static final String QUEUE_NOT_FOUND = "QueueNotFound";
+  /** Unknown: a counts-only queue (RedrivePolicy) counts 0, not yet for longer than counts lag. */
+  public static final String QUEUE_COUNTS_SETTLING = "QueueCountsSettling";
   // InstanceAbsent
   public static final String NO_INSTANCE = "NoInstance";
   public static final String MIGRATION_IN_PROGRESS = "MigrationInProgress";
@@ -38,6 +42,10 @@ public final class Reasons {
   public static final String IN_PROGRESS = "InProgress";
   // Deployable and Ready when nothing blocks
   public static final String READY_TO_DEPLOY = "ReadyToDeploy";
+  /** False: a purge is not yet verified; AWS deletes what is sent up to 60 seconds after it. */
+  public static final String PURGE_IN_PROGRESS = "PurgeInProgress";
+  /** Deployable, but no queue, instance or log group of the environment exists: perhaps a misspelt name. */
+  public static final String ENVIRONMENT_NOT_FOUND = "EnvironmentNotFound";
 
   private Reasons() {}
 }

@@ -61,4 +61,12 @@ public class TimingSpec {
   @ValidationRule(value = "self.matches('" + DURATION + "')", message = MUST_BE_DURATION)
   @JsonPropertyDescription("A migrator running longer than this counts as stalled.")
   public String maxMigrationDuration;
+
+  @Default("5m")
+  @Size(min = 1, max = 32)
+  @ValidationRule(value = "self.matches('" + DURATION + "')", message = MUST_BE_DURATION)
+  @JsonPropertyDescription("A finished run's messages are leftovers, to be purged, only once the newest is older than"
+      + " this: until then the deploy pipeline, which long-polls the same queue (20 s) and sleeps between polls (30 s),"
+      + " may still be about to read them. 0s only where the operator is the queue's only reader.")
+  public String leftoverAfter;
 }

@@ -40,6 +40,19 @@ public class CloudWatchLogAdapter implements LogPort {
     });
   }
 
+  @Override
+  public boolean groupExists(AwsTarget target, String group) {
+    // DescribeLogStreams, not DescribeLogGroups: the operator's role already has it for the migrator's groups.
+    return call("logs", "DescribeLogStreams", () -> {
+      try {
+        clients.logs(target).describeLogStreams(b -> b.logGroupName(group).limit(1));
+        return true;
+      } catch (ResourceNotFoundException e) {
+        return false;
+      }
+    });
+  }
+
   private Optional<String> latestStream(AwsTarget target, String group) {
     return call("logs", "DescribeLogStreams", () -> {
       try {

@@ -65,7 +65,19 @@ public final class Diagnoser {
         log = Optional.of(progress.instance().map(Instance::id));
       }
     }
-    return new EvidenceNeeds(log, systemd, checks, settings.expectedSchemaVersion().isPresent());
+    return new EvidenceNeeds(log, systemd, checks, settings.expectedSchemaVersion().isPresent(), nothingSeen(seen));
+  }
+
+  /** Neither the queue nor any instance exists: only the log group can still show the environment is real. */
+  static boolean nothingSeen(Observation seen) {
+    boolean noQueue = seen.queue().seenValue().filter(QueueState.Missing.class::isInstance).isPresent();
+    boolean noInstance = seen.instances().seenValue().filter(List::isEmpty).isPresent();
+    return noQueue && noInstance;
+  }
+
+  /** Nothing of the environment exists in AWS: no queue, no instance in any state, no log group. */
+  static boolean misnamed(Observation seen) {
+    return nothingSeen(seen) && seen.logGroup().seenValue().filter(exists -> !exists).isPresent();
   }
 
   /** The diagnosis of an observation. */
@@ -74,13 +86,11 @@ public final class Diagnoser {
     Verdict verdict = verdict(seen, settings, now, messages);
     Optional<LogReading> log = seen.log().seenValue().map(LogReading::of);
     Optional<FailureMode> failureMode = failureMode(verdict, seen);
-    List<DesiredCondition> domain = domainConditions(seen, verdict);
+    List<DesiredCondition> domain = domainConditions(seen, verdict, settings);
     List<ConfigCheck> schemaChecks = schemaChecks(seen, settings);
-    List<DesiredCondition> conditions = new ArrayList<>(reconcileConditions(seen, domain, failureMode, verdict));
-    conditions.addAll(domain);
     // Fast polling while a migration runs; a lingering instance after a finished run is no reason for it.
     boolean active = verdict instanceof Verdict.InProgress;
-    return new Diagnosis(verdict, messages, log, failureMode, conditions,
+    return new Diagnosis(verdict, messages, log, failureMode, domain,
         Runbook.advise(verdict, failureMode, seen, settings, log), active, schemaChecks);
   }
 
@@ -89,7 +99,7 @@ public final class Diagnoser {
   static List<MigratorMessage> messages(Observation seen) {
     return seen.queue().seenValue()
         .filter(QueueState.Present.class::isInstance)
-        .map(q -> MessageOrder.chronological(MessageOrder.dedupe(((QueueState.Present) q).sample().stream()
+        .map(q -> MessageOrder.chronological(MessageOrder.dedupe(((QueueState.Present) q).messages().stream()
             .map(MessageParser::parse).toList())))
         .orElse(List.of());
   }
@@ -110,7 +120,11 @@ public final class Diagnoser {
     boolean holdsMessages = queue instanceof QueueState.Present present && present.holdsMessages();
     if (holdsMessages) {
       QueueState.Present present = (QueueState.Present) queue;
-      return new Verdict.NoEvidence(messages.isEmpty()
+      return new Verdict.NoEvidence(present.countsOnly()
+          ? "the queue reports " + present.visible() + " visible and " + present.inFlight() + " in-flight message(s);"
+              + " it has a RedrivePolicy (" + present.redrivePolicy().get() + "), so the operator reads its counts only:"
+              + " a receive could move evidence to the dead-letter queue"
+          : messages.isEmpty()
           ? "the queue reports " + present.visible() + " visible and " + present.inFlight()
               + " in-flight message(s) but none could be read"
           : messages.size() + " message(s) in neither the native nor the monitor format");
@@ -220,9 +234,9 @@ public final class Diagnoser {
    */
   private static Optional<String> unseenMessages(Observation seen) {
     return seen.queue().seenValue().filter(QueueState.Present.class::isInstance).map(QueueState.Present.class::cast)
-        .filter(q -> q.visible() + q.inFlight() > q.sample().size())
+        .filter(q -> q.visible() + q.inFlight() > q.messages().size())
         .map(q -> "the queue reports " + q.visible() + " visible and " + q.inFlight() + " in-flight message(s) and "
-            + q.sample().size() + " could be read, so newer progress may not be visible");
+            + q.messages().size() + " could be read, so newer progress may not be visible");
   }
 
   /** When the instance's own log stream last had an event, if it was read. */
@@ -279,11 +293,20 @@ public final class Diagnoser {
     return Optional.of(FailureMode.UndeployableState);
   }
 
-  static List<DesiredCondition> domainConditions(Observation seen, Verdict verdict) {
+  static List<DesiredCondition> domainConditions(Observation seen, Verdict verdict, Settings settings) {
     DesiredCondition queueEmpty = queueEmpty(seen.queue());
     DesiredCondition instanceAbsent = instanceAbsent(seen, verdict);
     DesiredCondition succeeded = migrationSucceeded(verdict);
-    return List.of(queueEmpty, instanceAbsent, succeeded, deployable(queueEmpty, instanceAbsent));
+    DesiredCondition deployable = deployable(queueEmpty, instanceAbsent);
+    if (misnamed(seen)) {
+      // The gate passes as the old pipeline's did on a missing queue, but says why it may be the wrong gate.
+      deployable = isTrue(ConditionTypes.DEPLOYABLE, Reasons.ENVIRONMENT_NOT_FOUND, "Deployable, but nothing of "
+          + "environment '" + settings.environment() + "' exists in AWS (region " + settings.region() + "): no queue "
+          + settings.queueName() + ", no migrator instance, no log group " + settings.logGroup() + ". If this is not a"
+          + " new environment, check the MigratorEnvironment's name, region and queue: a misspelt environment passes"
+          + " every gate.");
+    }
+    return List.of(queueEmpty, instanceAbsent, succeeded, deployable);
   }
 
   private static DesiredCondition queueEmpty(Observed<QueueState> queue) {
@@ -299,10 +322,22 @@ public final class Diagnoser {
     if (present.holdsMessages()) {
       return isFalse(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_HAS_MESSAGES, "Queue " + present.url() + " holds "
           + present.visible() + " visible, " + present.inFlight() + " in-flight and " + present.delayed()
-          + " delayed message(s) (approximate counts); " + present.sample().size() + " read without consuming them.");
+          + " delayed message(s) (approximate counts); " + (present.countsOnly()
+              ? "none read: with a RedrivePolicy the operator reads counts only."
+              : present.messages().size() + " read without consuming them."));
+    }
+    if (present.countsOnly()) {
+      return present.confirmedEmpty()
+          ? isTrue(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_IS_EMPTY, "Queue " + present.url() + " is empty: its"
+              + " counts stayed 0 for longer than they lag (it has a RedrivePolicy, so the operator never receives).")
+          : unknown(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_COUNTS_SETTLING, "Queue " + present.url() + " counts 0,"
+              + " but SQS's counts lag up to a minute and with a RedrivePolicy the operator does not receive to"
+              + " confirm: empty once they stay 0 that long.");
     }
     return isTrue(ConditionTypes.QUEUE_EMPTY, Reasons.QUEUE_IS_EMPTY, "Queue " + present.url()
-        + " is empty (counts 0, confirmed by a long-polling receive).");
+        + (present.sample().isEmpty() && present.confirmedEmpty()
+            ? " is empty (counts 0; a long-polling receive confirmed it when the counts first read 0)."
+            : " is empty (counts 0)."));
   }
 
   private static DesiredCondition instanceAbsent(Observation seen, Verdict verdict) {
@@ -386,39 +421,6 @@ public final class Diagnoser {
           + unknowns.get(0).message());
     }
     return isTrue(type, Reasons.READY_TO_DEPLOY, "Deployable: the queue is empty or absent and no migrator instance exists.");
-  }
-
-  private static List<DesiredCondition> reconcileConditions(Observation seen, List<DesiredCondition> domain,
-      Optional<FailureMode> failureMode, Verdict verdict) {
-    List<AwsFailure> failures = seen.failures();
-    Optional<AwsFailure> denied = failures.stream().filter(f -> f.kind() == AwsFailure.Kind.ACCESS_DENIED).findFirst();
-    if (denied.isPresent()) {
-      String message = "The operator's AWS role is denied " + denied.get().action() + " (" + denied.get().detail()
-          + "); grant it (deploy/iam-policy.json) and the operator continues.";
-      return List.of(isFalse(ConditionTypes.READY, Reasons.ACCESS_DENIED, message),
-          isFalse(ConditionTypes.RECONCILING, Reasons.ACCESS_DENIED, "Waiting for a person to fix IAM."),
-          isTrue(ConditionTypes.STALLED, Reasons.ACCESS_DENIED, message));
-    }
-    if (!failures.isEmpty()) {
-      String message = "AWS did not answer: " + failures.stream().map(AwsFailure::describe)
-          .reduce((a, b) -> a + "; " + b).orElseThrow() + ". Retrying.";
-      return List.of(isFalse(ConditionTypes.READY, Reasons.AWS_UNAVAILABLE, message),
-          isTrue(ConditionTypes.RECONCILING, Reasons.AWS_UNAVAILABLE, message),
-          isFalse(ConditionTypes.STALLED, Reasons.AS_EXPECTED, "Nothing a person needs to fix."));
-    }
-    DesiredCondition deployable = domain.get(3);
-    DesiredCondition stalled = isFalse(ConditionTypes.STALLED, Reasons.AS_EXPECTED, "Nothing a person needs to fix in the operator.");
-    if (deployable.status() == gov.cms.bfd.migrator.operator.model.ConditionStatus.True) {
-      return List.of(isTrue(ConditionTypes.READY, Reasons.READY_TO_DEPLOY, deployable.message()),
-          isFalse(ConditionTypes.RECONCILING, Reasons.OBSERVED, "Observed; nothing is changing."), stalled);
-    }
-    String reason = failureMode.filter(m -> m != FailureMode.None).map(Enum::name).orElse(deployable.reason());
-    if (verdict instanceof Verdict.InProgress) {
-      return List.of(isFalse(ConditionTypes.READY, Reasons.MIGRATION_IN_PROGRESS, deployable.message()),
-          isTrue(ConditionTypes.RECONCILING, Reasons.MIGRATION_IN_PROGRESS, "Following the running migration."), stalled);
-    }
-    return List.of(isFalse(ConditionTypes.READY, reason, deployable.message()),
-        isFalse(ConditionTypes.RECONCILING, Reasons.OBSERVED, "Observed; waiting for the environment to change."), stalled);
   }
 
   private static DesiredCondition failedCondition(String type, AwsFailure failure) {

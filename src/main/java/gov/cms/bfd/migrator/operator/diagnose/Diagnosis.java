@@ -32,6 +32,12 @@ public record Diagnosis(
     schemaChecks = List.copyOf(schemaChecks);
   }
 
+  /** The same diagnosis with {@code replacement} in place of the condition of its type. */
+  public Diagnosis withCondition(DesiredCondition replacement) {
+    return new Diagnosis(verdict, messages, log, failureMode, conditions.stream()
+        .map(c -> c.type().equals(replacement.type()) ? replacement : c).toList(), runbook, active, schemaChecks);
+  }
+
   /** The condition of that type. */
   public DesiredCondition condition(String type) {
     return conditions.stream().filter(c -> c.type().equals(type)).findFirst().orElseThrow();

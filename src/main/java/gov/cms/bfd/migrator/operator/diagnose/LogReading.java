@@ -55,6 +55,22 @@ public record LogReading(Optional<Integer> exitStatus, Optional<String> exitLine
     return new LogReading(exit, exitLine, excerpt.subList(from, excerpt.size()));
   }
 
+  /** Flyway names the script it failed in: {@code Migration V20240528145630581__Add_column.sql failed}. */
+  private static final java.util.regex.Pattern FLYWAY_FILE =
+      java.util.regex.Pattern.compile("\\b([VRU][0-9][0-9._]*__[A-Za-z0-9_.-]{1,200}\\.sql)\\b");
+
+  /** The migration file the error lines name, the last one mentioned. */
+  public Optional<String> migrationFile() {
+    Optional<String> found = Optional.empty();
+    for (String line : excerpt) {
+      var matcher = FLYWAY_FILE.matcher(line);
+      while (matcher.find()) {
+        found = Optional.of(matcher.group(1));
+      }
+    }
+    return found;
+  }
+
   /** The exit status a closing line of MigratorApp implies (facts §2.1, §2.5). */
   static Optional<Integer> exitStatusOf(String message) {
     if (message.contains("Migration and validation passed, shutting down")) {

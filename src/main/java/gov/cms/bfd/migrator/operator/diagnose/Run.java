@@ -95,6 +95,19 @@ public record Run(String pid, MessageFormat format, List<MigratorMessage> messag
     return last() instanceof MigratorMessage.Monitor m ? m.schemaVersion() : Optional.empty();
   }
 
+  /** The migration file the run last named (native format: a migrationStage with a file), if any. */
+  public Optional<String> lastMigrationFile() {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if (messages.get(i) instanceof MigratorMessage.Native n) {
+        Optional<String> file = n.migrationStage().flatMap(MigratorMessage.MigrationStage::migrationFile);
+        if (file.isPresent()) {
+          return file;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** A short label for people: "pid 5046 (native)". */
   public String label() {
     return "pid " + pid + " (" + format.name().toLowerCase() + " format)";

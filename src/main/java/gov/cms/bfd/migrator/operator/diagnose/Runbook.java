@@ -1,6 +1,8 @@
 package gov.cms.bfd.migrator.operator.diagnose;
 
 import gov.cms.bfd.migrator.operator.api.FailureMode;
+import gov.cms.bfd.migrator.operator.diagnose.RunbookAdvice.Kind;
+import gov.cms.bfd.migrator.operator.diagnose.RunbookAdvice.Step;
 import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.model.Shell;
 import gov.cms.bfd.migrator.operator.observe.Instance;
@@ -8,9 +10,7 @@ import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The runbook's steps for a verdict, with this environment's names filled in. Where the runbook is out of
@@ -23,82 +23,146 @@ final class Runbook {
 
   static RunbookAdvice advise(Verdict verdict, Optional<FailureMode> failureMode, Observation seen,
       Settings settings, Optional<LogReading> log) {
-    var names = new Names(seen, settings);
+    var names = new Commands(seen, settings);
+    List<Step> steps = new ArrayList<>();
     if (verdict instanceof Verdict.Unobserved unobserved) {
-      return new RunbookAdvice("Undeployable State", RunbookAdvice.PAGE + "#undeployable-state", List.of(
-          "The operator could not observe AWS (" + unobserved.failures().get(0).describe() + "); it retries by itself.",
-          "Check by hand meanwhile: " + names.receive()));
+      steps.add(new Step(Kind.NOTE, "The operator could not observe AWS (" + unobserved.failures().get(0).describe()
+          + "); it retries by itself."));
+      steps.add(new Step(Kind.READ_MESSAGES, "Check by hand meanwhile: " + names.receive()));
+      return new RunbookAdvice("Undeployable State", RunbookAdvice.PAGE + "#undeployable-state", steps);
+    }
+    if (verdict instanceof Verdict.Clean && Diagnoser.misnamed(seen)) {
+      steps.add(new Step(Kind.FIX, "Nothing of environment '" + names.environment() + "' exists in region "
+          + settings.region() + ": no queue " + names.queueName() + ", no migrator instance, no log group "
+          + settings.logGroup() + ". Unless this environment is new, check its name and region: "
+          + "kubectl get migratorenvironment " + Shell.quote(names.environment()) + " -o yaml"));
+      steps.add(new Step(Kind.NOTE, "The gate is open, as the deploy pipeline's pre-check would be on a missing queue."));
+      return new RunbookAdvice("None", RunbookAdvice.PAGE, steps);
     }
     if (verdict instanceof Verdict.Clean) {
-      return new RunbookAdvice("None", RunbookAdvice.PAGE, List.of(
-          "Nothing to do: " + names.queueWord() + " and no migrator instance exists; the next deployment can run."));
+      steps.add(new Step(Kind.NOTE, "Nothing to do: " + names.queueWord()
+          + " and no migrator instance exists; the next deployment can run."));
+      return new RunbookAdvice("None", RunbookAdvice.PAGE, steps);
     }
     if (verdict instanceof Verdict.InProgress progress) {
-      return new RunbookAdvice("None", RunbookAdvice.PAGE, List.of(
-          "A migration is running (" + progress.detail() + "): do not purge the queue or stop the service.",
-          "Follow it: " + names.receive(),
-          "Its log: " + names.logs(progress.instance())));
+      steps.add(new Step(Kind.NOTE, "A migration is running (" + progress.detail()
+          + "): do not purge the queue or stop the service."));
+      steps.add(new Step(Kind.READ_MESSAGES, "Follow it: " + names.receive()));
+      steps.add(new Step(Kind.READ_LOG, "Its log: " + names.logs(progress.instance())));
+      return new RunbookAdvice("None", RunbookAdvice.PAGE, steps);
     }
     FailureMode mode = failureMode.orElse(FailureMode.UndeployableState);
     Optional<Instance> instance = instanceOf(verdict);
-    List<String> steps = new ArrayList<>();
+    Optional<String> file = migrationFile(verdict, log);
+    String inFile = file.map(f -> " (" + f + ")").orElse("");
     switch (mode) {
-      case InvalidAppConfiguration -> {
-        steps.add("Exit status 1: the migrator could not load its configuration. Read its log: " + names.logs(instance));
-        instance.ifPresent(i -> steps.add("On " + i.id() + " (" + names.ssmShell(i, "sudo cat /var/lib/cloud/instance/user-data.txt; sudo tail -n 100 /var/log/cloud-init-output.log") + "): inspect user-data, /var/log/cloud-init.log, /var/log/cloud-init-output.log and /opt/bfd-db-migrator/bfd-db-migrator-service.sh."));
-        steps.add("Verify SSM access as the migrator's role bfd-" + settings.environment() + "-migrator: aws sts get-caller-identity; "
-            + names.parameters("/bfd/" + settings.environment() + "/common/nonsensitive/") + " ; "
-            + names.parameters("/bfd/" + settings.environment() + "/migrator/nonsensitive/")
-            + " (status.diagnostics.checks holds the operator's own view).");
-        steps.add("Verify the KMS key named by /bfd/" + settings.environment() + "/common/nonsensitive/kms_key_alias is enabled and the role may decrypt with it.");
-        steps.add("Check /beneficiary-fhir-data/ops/ansible/playbooks-ccs/migrator_vars.json and the IAM policies of bfd-"
-            + settings.environment() + "-migrator; fix through a pull request.");
-        steps.add("Purge the queue before the next deployment: " + names.purge());
-      }
+      case InvalidAppConfiguration -> invalidConfiguration(names, instance, steps);
       case MigrationFailed, ValidationFailed -> {
-        steps.add("Exit status " + (mode == FailureMode.MigrationFailed ? 2 : 3) + ": "
-            + (mode == FailureMode.MigrationFailed ? "a Flyway migration failed" : "Hibernate validation failed")
-            + ". Read the error lines (status.diagnostics.logExcerpt) or the whole log: " + names.logs(instance));
-        steps.add("Help the migration author fix it through a pull request.");
-        steps.add("Purge the queue before the next deployment: " + names.purge());
-        instance.ifPresent(i -> steps.add("Instance " + i.id() + " is still " + i.state().ec2Name()
-            + "; once its log is kept, terminate it: " + names.terminate(i)));
+        boolean migration = mode == FailureMode.MigrationFailed;
+        steps.add(new Step(Kind.READ_LOG, "Exit status " + (migration ? 2 : 3) + ": "
+            + (migration ? "a Flyway migration failed" + inFile : "Hibernate validation failed")
+            + ". Read the error lines (status.diagnostics.logExcerpt) or the whole log: " + names.logs(instance)));
+        steps.add(new Step(Kind.FIX, "Help the author of " + file.orElse(migration ? "the migration" : "the entities")
+            + " fix it through a pull request; the next deployment runs it again."));
       }
       case UnhandledException -> {
-        steps.add("Exit status 4: the migrator stopped on an unhandled exception (the runbook has no section for it). "
-            + "Read the \"app terminating due to unhandled exception\" line and what precedes it: " + names.logs(instance));
-        steps.add("A common cause is SQS itself: check that " + settings.queueName() + " exists and that the role bfd-"
-            + settings.environment() + "-migrator may sqs:GetQueueUrl and sqs:SendMessage on it.");
-        steps.add("Fix the cause, then purge the queue before the next deployment: " + names.purge());
-        instance.ifPresent(i -> steps.add("Instance " + i.id() + " is still " + i.state().ec2Name() + ": "
-            + names.terminate(i) + " once its log is kept."));
+        steps.add(new Step(Kind.READ_LOG, "Exit status 4: the migrator stopped on an unhandled exception (the runbook"
+            + " has no section for it). Read the \"app terminating due to unhandled exception\" line and what precedes"
+            + " it: " + names.logs(instance)));
+        steps.add(new Step(Kind.FIX, "A common cause is SQS itself: check that " + names.queueName()
+            + " exists and that the role bfd-" + names.environment() + "-migrator may sqs:GetQueueUrl and"
+            + " sqs:SendMessage on it; fix the cause through a pull request."));
       }
-      default -> undeployable(verdict, names, settings, instance, steps);
+      default -> undeployable(verdict, names, instance, steps);
     }
+    if (mode != FailureMode.UndeployableState) {
+      steps.add(new Step(Kind.PURGE, "Purge the queue before the next deployment: " + names.purge()));
+    }
+    instance.ifPresent(i -> steps.add(new Step(Kind.TERMINATE, "Instance " + i.id() + " is still "
+        + i.state().ec2Name() + " (the runbook calls a lingering migrator instance anomalous): once no migration runs"
+        + " and its log is read, terminate it: " + names.terminate(i))));
+    steps.add(new Step(Kind.REDEPLOY, "Re-deploy from Jenkins" + (mode == FailureMode.UndeployableState ? "."
+        : " once the fix is merged.")));
+    steps.add(new Step(Kind.ESCALATE, "If failures persist: read the Jenkins log before the migrator stage; check the"
+        + " deploy role's IAM permissions (the runbook's cloudbees-jenkins role); look for errors in CloudTrail (the"
+        + " Splunk CloudTrail Errors dashboard, or aws cloudtrail lookup-events --region " + names.region()
+        + " --lookup-attributes AttributeKey=ResourceName,AttributeValue=" + Shell.quote(names.queueName())
+        + "); and AWS Health (aws health describe-events --region us-east-1)."));
     return new RunbookAdvice(section(mode), url(mode), steps);
   }
 
-  private static void undeployable(Verdict verdict, Names names, Settings settings, Optional<Instance> instance,
-      List<String> steps) {
-    steps.add("Make sure no migration is running: " + names.describeInstances());
-    if (verdict instanceof Verdict.Finished finished && finished.exitStatus().filter(s -> s == 0).isPresent()) {
-      steps.add("The last run succeeded (" + finished.evidence() + "); read the messages: " + names.receive());
-      steps.add("Purge the queue: " + names.purge());
+  /** Every step of the runbook's section for exit 1, with the instance's real names and both routes to it. */
+  private static void invalidConfiguration(Commands names, Optional<Instance> instance, List<Step> steps) {
+    String env = names.environment();
+    String role = "bfd-" + env + "-migrator";
+    String vars = "/beneficiary-fhir-data/ops/ansible/playbooks-ccs/";
+    steps.add(new Step(Kind.READ_LOG, "Exit status 1: the migrator could not load its configuration (it sends no queue"
+        + " message for exit 1). Read its log: " + names.logs(instance)));
+    String access = "aws sts get-caller-identity && " + names.parameters("/bfd/" + env + "/common/nonsensitive/")
+        + " --query 'length(Parameters)' && " + names.parameters("/bfd/" + env + "/migrator/nonsensitive/")
+        + " --query 'length(Parameters)'";
+    if (instance.isPresent()) {
+      Instance i = instance.get();
+      steps.add(new Step(Kind.INSPECT_INSTANCE, "On " + i.id() + ", read the user-data and what cloud-init logged, "
+          + names.onInstance(i, "sudo cat /var/lib/cloud/instance/user-data.txt; sudo tail -n 100 "
+              + "/var/log/cloud-init.log /var/log/cloud-init-output.log")));
+      steps.add(new Step(Kind.INSPECT_INSTANCE, "Re-apply the user-data and look for errors, then at the generated"
+          + " service script and the unit, " + names.onInstance(i, "sudo bash /var/lib/cloud/instance/user-data.txt;"
+              + " sudo cat /opt/bfd-db-migrator/bfd-db-migrator-service.sh; sudo systemctl status --no-pager -- "
+              + names.unitName())));
+      steps.add(new Step(Kind.INSPECT_INSTANCE, "Inspect the variables cloud-init derived, " + names.onInstance(i,
+          "sudo cat " + vars + "common_vars.json " + vars + "extra_vars.json " + vars + "migrator_vars.json")));
+      steps.add(new Step(Kind.VERIFY_ACCESS, "Verify SSM access as the migrator's own role " + role + " (its instance"
+          + " profile; the operator's checks in status.diagnostics.checks ran as the operator's role, not the"
+          + " migrator's), on the instance, " + names.onInstance(i, access)));
     } else {
-      steps.add("Read the messages: " + names.receive());
+      steps.add(new Step(Kind.VERIFY_ACCESS, "Verify SSM access as the migrator's own role " + role + " (the"
+          + " operator's checks in status.diagnostics.checks ran as the operator's role, not the migrator's), with that"
+          + " role's credentials: " + access));
+    }
+    steps.add(new Step(Kind.VERIFY_ACCESS, "Verify the KMS key named by /bfd/" + env + "/common/nonsensitive/kms_key_alias"
+        + " is enabled and " + role + " may use it: aws kms describe-key --region " + names.region() + " --key-id"
+        + " \"$(aws ssm get-parameter --region " + names.region() + " --name " + Shell.quote("/bfd/" + env
+            + "/common/nonsensitive/kms_key_alias") + " --query Parameter.Value --output text)\""));
+    steps.add(new Step(Kind.FIX, "Adjust what is wrong: the IAM policies attached to " + role + ", or the Ansible files "
+        + "/beneficiary-fhir-data/ops/ansible/playbooks-ccs/launch_bfd-db-migrator.yml and "
+        + "/beneficiary-fhir-data/ops/ansible/roles/bfd-db-migrator/templates/{bfd-db-migrator.service.j2,"
+        + "bfd-db-migrator-service.sh.j2}; record the adjustments in a new branch and ask BFD engineers to review"
+        + " the pull request."));
+  }
+
+  private static void undeployable(Verdict verdict, Commands names, Optional<Instance> instance, List<Step> steps) {
+    steps.add(new Step(Kind.CHECK_RUNNING, "Make sure no migration is running: " + names.describeInstances()));
+    if (verdict instanceof Verdict.Finished finished && finished.exitStatus().filter(s -> s == 0).isPresent()) {
+      steps.add(new Step(Kind.READ_MESSAGES, "The last run succeeded (" + finished.evidence() + "); read the messages: "
+          + names.receive()));
+    } else {
+      steps.add(new Step(Kind.READ_MESSAGES, "Read the messages: " + names.receive()));
       String why = verdict instanceof Verdict.Stalled s ? s.why()
           : verdict instanceof Verdict.Finished f ? f.evidence()
           : verdict instanceof Verdict.Orphaned o ? "instance " + o.instance().id() + " has no run evidence"
           : verdict instanceof Verdict.NoEvidence n ? n.what() : "no exit status seen";
-      steps.add("No exit status settles it: " + why + ".");
+      steps.add(new Step(Kind.NOTE, "No exit status settles it: " + why + "."));
       instance.ifPresent(i -> {
-        steps.add("Check the service on " + i.id() + ": " + names.ssmShell(i, "systemctl status -- " + names.unit()));
-        steps.add("Make sure it is stopped: " + names.ssmShell(i, "sudo systemctl stop -- " + names.unit()));
-        steps.add("Read its log: " + names.logs(Optional.of(i)));
+        steps.add(new Step(Kind.CHECK_RUNNING, "Check the service on " + i.id() + ", "
+            + names.onInstance(i, names.serviceStatus())));
+        steps.add(new Step(Kind.STOP_SERVICE, "Make sure no migration runs: stop it, "
+            + names.onInstance(i, names.serviceStop())));
+        steps.add(new Step(Kind.READ_LOG, "Read its log: " + names.logs(Optional.of(i))));
       });
-      steps.add("Then purge the queue: " + names.purge());
     }
-    steps.add("Re-deploy. If it still fails, check the deploying role's IAM permissions and AWS health.");
+    steps.add(new Step(Kind.PURGE, "Purge the queue: " + names.purge()));
+  }
+
+  /**
+   * The migration file the run failed in: the native format's last file before Failed (facts §2.2), else what
+   * Flyway's error line names.
+   */
+  static Optional<String> migrationFile(Verdict verdict, Optional<LogReading> log) {
+    Optional<Run> run = verdict instanceof Verdict.Finished f ? f.run() : verdict instanceof Verdict.Stalled s
+        ? s.run() : Optional.empty();
+    Optional<String> fromMessages = run.flatMap(Run::lastMigrationFile);
+    return fromMessages.isPresent() ? fromMessages : log.flatMap(LogReading::migrationFile);
   }
 
   private static Optional<Instance> instanceOf(Verdict verdict) {
@@ -133,71 +197,5 @@ final class Runbook {
       case MigrationFailed -> RunbookAdvice.PAGE + "#migration-failed-2";
       case ValidationFailed -> RunbookAdvice.PAGE + "#validation-failed-3";
     };
-  }
-
-  /**
-   * The environment's real names, and the commands that use them: every value shell-quoted (a person pastes these
-   * commands), the JSON parameters JSON-encoded first.
-   */
-  private record Names(Observation seen, Settings settings) {
-
-    String region() {
-      return Shell.quote(settings.region());
-    }
-
-    String queueUrl() {
-      return seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
-          .map(q -> Shell.quote(((QueueState.Present) q).url()))
-          .orElse("\"$(aws sqs get-queue-url --region " + region() + " --queue-name " + Shell.quote(settings.queueName())
-              + " --output text)\"");
-    }
-
-    String queueWord() {
-      return seen.queue().seenValue().filter(QueueState.Missing.class::isInstance).isPresent()
-          ? "queue " + settings.queueName() + " does not exist" : "queue " + settings.queueName() + " is empty";
-    }
-
-    String receive() {
-      return "aws sqs receive-message --region " + region() + " --queue-url " + queueUrl()
-          + " --visibility-timeout 0 --max-number-of-messages 10 --attribute-names SentTimestamp";
-    }
-
-    String purge() {
-      return "aws sqs purge-queue --region " + region() + " --queue-url " + queueUrl();
-    }
-
-    /** EC2 reads {@code *} and {@code ?} in a filter value as wildcards: the tags are matched as written. */
-    String describeInstances() {
-      String filters = settings.instanceTags().entrySet().stream().sorted(Map.Entry.comparingByKey())
-          .map(t -> "{\"Name\":" + Shell.json("tag:" + t.getKey()) + ",\"Values\":["
-              + Shell.json(t.getValue().replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")) + "]}")
-          .collect(Collectors.joining(","));
-      return "aws ec2 describe-instances --region " + region() + " --filters " + Shell.quote("[" + filters
-          + ",{\"Name\":\"instance-state-name\",\"Values\":[\"pending\",\"running\",\"stopping\",\"stopped\"]}]");
-    }
-
-    String terminate(Instance instance) {
-      return "aws ec2 terminate-instances --region " + region() + " --instance-ids " + Shell.quote(instance.id());
-    }
-
-    String parameters(String path) {
-      return "aws ssm get-parameters-by-path --region " + region() + " --path " + Shell.quote(path);
-    }
-
-    String logs(Optional<Instance> instance) {
-      return "aws logs get-log-events --region " + region() + " --log-group-name " + Shell.quote(settings.logGroup())
-          + " --log-stream-name " + instance.map(i -> Shell.quote(i.id())).orElse("<instance id: the stream written to last>")
-          + " --no-start-from-head --limit 100 (the migrator's own log, /opt/bfd-db-migrator/migrator-log.json on the instance)";
-    }
-
-    String unit() {
-      return Shell.quote(settings.serviceUnit());
-    }
-
-    String ssmShell(Instance instance, String command) {
-      return "aws ssm send-command --region " + region() + " --instance-ids " + Shell.quote(instance.id())
-          + " --document-name AWS-RunShellScript --parameters "
-          + Shell.quote("{\"commands\":[" + Shell.json(command) + "]}");
-    }
   }
 }

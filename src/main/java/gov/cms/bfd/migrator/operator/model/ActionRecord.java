@@ -35,6 +35,10 @@ public record ActionRecord(Instant time, ActionType action, String target, Actio
         Optional.of(newReference), evidence);
   }
 
+  public ActionRecord withEvidence(List<String> newEvidence) {
+    return new ActionRecord(time, action, target, outcome, approvedBy, fingerprint, detail, reference, newEvidence);
+  }
+
   public boolean pending() {
     return outcome == ActionOutcome.Pending;
   }

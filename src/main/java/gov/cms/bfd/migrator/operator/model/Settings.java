@@ -45,7 +45,7 @@ public record Settings(
 
   /** Poll intervals and stall limits. */
   public record Timing(Duration pollInterval, Duration activePollInterval, Duration staleAfter,
-      Duration maxMigrationDuration) {}
+      Duration maxMigrationDuration, Duration leftoverAfter) {}
 
   /**
    * What the operator may do by itself: the spec's remediation capped by the environment, with every cap named
@@ -129,7 +129,8 @@ public record Settings(
             duration("spec.timing.pollInterval", timing.pollInterval),
             duration("spec.timing.activePollInterval", timing.activePollInterval),
             duration("spec.timing.staleAfter", timing.staleAfter),
-            duration("spec.timing.maxMigrationDuration", timing.maxMigrationDuration)),
+            duration("spec.timing.maxMigrationDuration", timing.maxMigrationDuration),
+            duration("spec.timing.leftoverAfter", timing.leftoverAfter)),
         effective(new Remediation(
                 required("spec.remediation.mode", requested.mode),
                 required("spec.remediation.purgeQueue", requested.purgeQueue),

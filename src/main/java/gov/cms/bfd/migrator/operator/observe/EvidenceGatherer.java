@@ -54,6 +54,10 @@ public class EvidenceGatherer {
               .map(Observed::seen)
               .orElseGet(() -> Observed.seen(new LogExcerpt(logGroup, stream.orElse("(none)"), List.of())))));
     }
+    if (needs.logGroup()) {
+      result = result.withLogGroup(cached("group|" + target + "|" + logGroup, CHECKS_TTL, now,
+          () -> Observed.seen(logs.groupExists(target, logGroup))));
+    }
     if (needs.systemdOf().isPresent()) {
       result = result.withSystemd(systemd(target, needs.systemdOf().get(), unit, now));
     }

@@ -5,15 +5,20 @@ import java.util.Optional;
 /**
  * What a diagnosis needs beyond the queue and the instances: the log stream to read (empty name: the stream
  * written to last), the instance whose systemd state to ask for, the exit-1 configuration checks, the schema
- * version parameter.
+ * version parameter, whether the log group exists (when neither queue nor instance does: a misnamed environment?).
  */
 public record EvidenceNeeds(Optional<Optional<String>> logStream, Optional<String> systemdOf, boolean configChecks,
-    boolean schemaVersion) {
+    boolean schemaVersion, boolean logGroup) {
 
-  public static final EvidenceNeeds NONE = new EvidenceNeeds(Optional.empty(), Optional.empty(), false, false);
+  public static final EvidenceNeeds NONE = new EvidenceNeeds(Optional.empty(), Optional.empty(), false, false, false);
+
+  public EvidenceNeeds(Optional<Optional<String>> logStream, Optional<String> systemdOf, boolean configChecks,
+      boolean schemaVersion) {
+    this(logStream, systemdOf, configChecks, schemaVersion, false);
+  }
 
   public boolean any() {
-    return logStream.isPresent() || systemdOf.isPresent() || configChecks || schemaVersion;
+    return logStream.isPresent() || systemdOf.isPresent() || configChecks || schemaVersion || logGroup;
   }
 
   /** What this asks for that {@code done} did not already cover. */
@@ -22,11 +27,12 @@ public record EvidenceNeeds(Optional<Optional<String>> logStream, Optional<Strin
         done.logStream.isPresent() ? Optional.empty() : logStream,
         done.systemdOf.isPresent() ? Optional.empty() : systemdOf,
         configChecks && !done.configChecks,
-        schemaVersion && !done.schemaVersion);
+        schemaVersion && !done.schemaVersion,
+        logGroup && !done.logGroup);
   }
 
   public EvidenceNeeds plus(EvidenceNeeds other) {
     return new EvidenceNeeds(logStream.or(() -> other.logStream), systemdOf.or(() -> other.systemdOf),
-        configChecks || other.configChecks, schemaVersion || other.schemaVersion);
+        configChecks || other.configChecks, schemaVersion || other.schemaVersion, logGroup || other.logGroup);
   }
 }

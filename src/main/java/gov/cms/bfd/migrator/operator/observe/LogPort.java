@@ -10,4 +10,7 @@ public interface LogPort {
    * when no stream is named; empty when the group or stream does not exist.
    */
   Optional<LogExcerpt> tail(AwsTarget target, String group, Optional<String> stream, int maxLines);
+
+  /** Whether the log group exists at all (a group without streams exists). */
+  boolean groupExists(AwsTarget target, String group);
 }

@@ -52,6 +52,15 @@ public class Observer {
     return wanted.isAfter(queueRead) ? queueRead : wanted;
   }
 
+  /**
+   * The observation with the whole queue read (before a purge); unchanged when the queue was not seen. A failed
+   * read replaces the queue with its failure, so nothing is purged on it.
+   */
+  public Observation browse(Observation seen, AwsTarget target) {
+    return seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
+        .map(q -> seen.withQueue(queues.browse(target, (QueueState.Present) q))).orElse(seen);
+  }
+
   /** The observation with what {@code needs} asks for added. */
   public Observation gather(Observation seen, EvidenceNeeds needs, Settings settings, AwsTarget target, Instant now) {
     return evidence.gather(seen, needs, target, settings.environment(), settings.logGroup(),

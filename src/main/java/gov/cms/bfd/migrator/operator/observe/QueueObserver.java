@@ -1,6 +1,9 @@
 package gov.cms.bfd.migrator.operator.observe;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Reads the queue as DESIGN §3 says: approximate counts first (one call when idle, the URL cached); a
  * bounded sample read with visibility timeout 0 when there is something; and before the deploy gate opens
  * (a change to "empty") a long-polling receive to confirm, because counts lag and a short poll can miss.
+ * A queue with a RedrivePolicy is read by its counts only: every receive raises a message's receive count, and
+ * enough of them move it, evidence and all, to the dead-letter queue; its counts must stay 0 for longer than they
+ * can lag before it counts as empty. Before a purge, {@link #browse} reads the whole queue.
  */
 @ApplicationScoped
 public class QueueObserver {
@@ -20,12 +26,24 @@ public class QueueObserver {
   public static final int SAMPLE_MAX = 20;
   private static final int RECEIVES_MAX = 3;
   private static final int CONFIRM_WAIT_SECONDS = 1;
+  /** SQS's approximate counts lag up to a minute. */
+  static final Duration COUNTS_LAG = Duration.ofSeconds(60);
+  /** The most messages a browse reads; a queue holding more is never accounted for (a person decides). */
+  public static final int BROWSE_MAX = 100;
+  static final int BROWSE_RECEIVES = 25;
+  static final int BROWSE_WAIT_SECONDS = 1;
+  /** Long enough that one browse's receives return other messages, short enough to be over soon if a release fails. */
+  static final int BROWSE_HIDE_SECONDS = 20;
 
   private final QueuePort port;
   private final Map<String, String> urls = new ConcurrentHashMap<>();
+  /** Since when a counts-only queue has counted nothing, by queue URL. */
+  private final Map<String, Instant> zeroSince = new ConcurrentHashMap<>();
+  private final Clock clock;
 
-  public QueueObserver(QueuePort port) {
+  public QueueObserver(QueuePort port, Clock clock) {
     this.port = port;
+    this.clock = clock;
   }
 
   /**
@@ -53,6 +71,9 @@ public class QueueObserver {
             : observe(target, queueName, false);
       }
       long total = counts.visible() + counts.inFlight() + counts.delayed();
+      if (counts.redrivePolicy().isPresent()) {
+        return Observed.seen(countsOnly(url.get(), counts, total));
+      }
       if (total > 0) {
         return Observed.seen(new QueueState.Present(url.get(), counts.visible(), counts.inFlight(), counts.delayed(),
             sample(target, url.get(), 0, counts.visible()), false));
@@ -62,6 +83,41 @@ public class QueueObserver {
       }
       List<RawMessage> confirm = sample(target, url.get(), CONFIRM_WAIT_SECONDS, 1);
       return Observed.seen(new QueueState.Present(url.get(), 0, 0, 0, confirm, confirm.isEmpty()));
+    } catch (AwsCallException e) {
+      return Observed.failed(e.failure());
+    }
+  }
+
+  private QueueState.Present countsOnly(String url, QueuePort.Counts counts, long total) {
+    Instant now = clock.instant();
+    if (total > 0) {
+      zeroSince.remove(url);
+    } else {
+      zeroSince.putIfAbsent(url, now);
+    }
+    boolean zeroLongEnough = total == 0 && !zeroSince.get(url).plus(COUNTS_LAG).isAfter(now);
+    return QueueState.Present.countsOnly(url, counts.visible(), counts.inFlight(), counts.delayed(),
+        counts.redrivePolicy().orElseThrow(), zeroLongEnough);
+  }
+
+  /**
+   * The queue with its whole-queue read: as many distinct messages as the counts, read just before, tell of (at most
+   * {@link #BROWSE_MAX}), each hidden for a few seconds while the browse runs and then released. A queue with a
+   * RedrivePolicy is never browsed.
+   */
+  public Observed<QueueState> browse(AwsTarget target, QueueState.Present queue) {
+    if (queue.countsOnly()) {
+      return Observed.seen(queue);
+    }
+    try {
+      QueuePort.Counts counts = port.counts(target, queue.url());
+      long counted = counts.visible() + counts.inFlight() + counts.delayed();
+      QueuePort.Browsed read = port.browse(target, queue.url(), BROWSE_MAX, BROWSE_RECEIVES, BROWSE_WAIT_SECONDS,
+          BROWSE_HIDE_SECONDS);
+      return Observed.seen(queue.withBrowse(new QueueState.Browse(clock.instant(), read.messages(), read.drained(),
+          counted, counts.inFlight(), counts.delayed())));
+    } catch (QueuePort.QueueGoneException gone) {
+      return Observed.seen(queue.withBrowse(new QueueState.Browse(clock.instant(), List.of(), true, 0, 0, 0)));
     } catch (AwsCallException e) {
       return Observed.failed(e.failure());
     }

@@ -7,7 +7,9 @@ import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.AfterFailure;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.diagnose.Run;
 import gov.cms.bfd.migrator.operator.diagnose.Verdict;
+import gov.cms.bfd.migrator.operator.model.GoDuration;
 import gov.cms.bfd.migrator.operator.model.Input;
 import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.observe.Instance;
@@ -58,7 +60,7 @@ public final class Planner {
       ActionRecord pending = history.stream().filter(ActionRecord::pending).findFirst().orElseThrow();
       List<Step> candidates = candidates(diagnosis, seen, settings, history);
       String fingerprint = fingerprint(candidates, seen, diagnosis, settings);
-      return new Plan(candidates.stream().map(s -> s.blocked("waits until " + pending.action() + " on " + pending.target()
+      return new Plan(candidates.stream().map(s -> s.waiting("waits until " + pending.action() + " on " + pending.target()
           + " (recorded " + pending.time() + ") is verified")).toList(), fingerprint, Optional.empty(), Optional.empty());
     }
     List<Step> candidates = candidates(diagnosis, seen, settings, history);
@@ -122,7 +124,7 @@ public final class Planner {
         }
         // S4: only a run judged stalled or orphaned (or one that has ended) is stopped.
         if (diagnosis.verdict() instanceof Verdict.InProgress) {
-          return step.blocked("the migration is in progress");
+          return step.waiting("the migration is in progress");
         }
         Optional<ActionRecord> lastStop = history.stream()
             .filter(r -> r.action() == ActionType.StopService && r.target().equals(step.target())).findFirst();
@@ -138,14 +140,19 @@ public final class Planner {
         // S1: no purge while any instance may run, unless its service was confirmed stopped.
         List<Instance> unconfirmed = unconfirmedRunning(seen, history);
         if (!unconfirmed.isEmpty()) {
-          return step.blocked("instance " + unconfirmed.get(0).id() + " is " + unconfirmed.get(0).state().ec2Name()
+          // The stop before it (or what blocks that stop) decides who moves this on.
+          return step.waiting("instance " + unconfirmed.get(0).id() + " is " + unconfirmed.get(0).state().ec2Name()
               + " and its service is not confirmed stopped");
         }
         Optional<Instant> lastPurge = history.stream().filter(r -> r.action() == ActionType.PurgeQueue)
             .filter(r -> r.target().equals(step.target()) && r.outcome() != ActionOutcome.Failed)
             .map(ActionRecord::time).max(Comparator.naturalOrder());
         if (lastPurge.isPresent() && lastPurge.get().plus(PURGE_SPACING).isAfter(now)) {
-          return step.blocked("AWS allows one purge per queue every 60 seconds; the last was at " + lastPurge.get());
+          return step.waiting("AWS allows one purge per queue every 60 seconds; the last was at " + lastPurge.get());
+        }
+        Optional<String> reader = pipelineMayRead(seen, settings, now);
+        if (reader.isPresent()) {
+          return step.waiting(reader.get());
         }
       }
       case TerminateInstance -> {
@@ -155,12 +162,12 @@ public final class Planner {
         }
         if (instance.isEmpty()
             || !(instance.get().state() == Instance.State.stopped || serviceStopped(seen, instance.get(), history))) {
-          return step.blocked("the service is not confirmed stopped and the instance is not stopped");
+          return step.waiting("the service is not confirmed stopped and the instance is not stopped");
         }
       }
     }
     if (earlierPending) {
-      return step.blocked("waits for the step before it");
+      return step.waiting("waits for the step before it");
     }
     if (remediation.mode() == RemediationMode.Observe) {
       return remediation.cap("mode").map(c -> step.observeOnly(c.describe() + ": the operator only plans"))
@@ -171,16 +178,23 @@ public final class Planner {
       return step.blocked("circuit breaker: " + lastHour + " action(s) in the last hour, spec.remediation.maxActionsPerHour is "
           + remediation.maxActionsPerHour());
     }
+    Optional<String> unrecorded = step.action() == ActionType.PurgeQueue ? unrecorded(seen) : Optional.empty();
     boolean needsApproval = remediation.mode() == RemediationMode.Approve
         || (step.action() == ActionType.PurgeQueue && remediation.afterFailure() == AfterFailure.Approve
-            && removesFailureEvidence(diagnosis.verdict()));
+            && removesFailureEvidence(diagnosis.verdict()))
+        || unrecorded.isPresent();
     if (needsApproval) {
       if (approval.isPresent() && guard.enforced()) {
-        return step.approvedBy(approval.get().approvedBy());
+        return browsedFirst(step.approvedBy(approval.get().approvedBy()), seen);
       }
       if (approval.isPresent()) {
         return step.awaitingApproval("the approval by " + approval.get().approvedBy() + " is not acted on: "
             + guard.missing().orElseThrow());
+      }
+      if (unrecorded.isPresent() && remediation.mode() != RemediationMode.Approve) {
+        return step.awaitingApproval(stale.orElse(unrecorded.get() + ": approve status.planFingerprint with the"
+            + " annotations migrator.bfd.cms.gov/approve and /approved-by to purge anyway (needs the verb approve:"
+            + " the migrator-approver role)"));
       }
       String why = remediation.mode() == RemediationMode.Approve
           ? remediation.cap("mode").map(c -> c.describe()).orElse("spec.remediation.mode is Approve")
@@ -192,7 +206,59 @@ public final class Planner {
               + " (needs the verb approve: the migrator-approver role)";
       return step.awaitingApproval(stale.orElse(why));
     }
-    return step;
+    return browsedFirst(step, seen);
+  }
+
+  /** S10: a purge runs only on a plan made after the whole-queue read (the reconciler reads and plans again). */
+  private static Step browsedFirst(Step step, Observation seen) {
+    return step.action() == ActionType.PurgeQueue && !browsed(seen) ? step.waiting(BROWSE_FIRST) : step;
+  }
+
+  /** What a PurgeQueue waits for when only the whole-queue read is missing: the reconciler makes it and plans again. */
+  public static final String BROWSE_FIRST = "the whole queue is read and recorded first";
+
+  private static boolean browsed(Observation seen) {
+    return present(seen).map(q -> q.countsOnly() || q.browse().isPresent()).orElse(true);
+  }
+
+  private static Optional<QueueState.Present> present(Observation seen) {
+    return seen.queue().seenValue().filter(QueueState.Present.class::isInstance).map(QueueState.Present.class::cast);
+  }
+
+  /**
+   * S10: why a purge would remove messages nobody recorded: the queue is read by counts only (RedrivePolicy), or its
+   * whole-queue read could not account for every counted message. Then only a person decides.
+   */
+  static Optional<String> unrecorded(Observation seen) {
+    Optional<QueueState.Present> queue = present(seen);
+    if (queue.filter(QueueState.Present::countsOnly).isPresent()) {
+      return Optional.of("the queue has a RedrivePolicy, so the operator reads its counts only and cannot record"
+          + " the " + queue.get().counted() + " message(s) a purge would remove");
+    }
+    return queue.flatMap(QueueState.Present::browse).filter(b -> !b.complete())
+        .map(b -> "the whole-queue read " + b.describe() + ": a purge would remove messages not recorded");
+  }
+
+  /**
+   * S9: why the deploy pipeline may still be reading the queue: a message in flight (someone received it and has
+   * not deleted it), or a newest message younger than timing.leftoverAfter (the pipeline sleeps 30 s between its
+   * 20 s long polls, so a message that young may be the one it is about to read).
+   */
+  static Optional<String> pipelineMayRead(Observation seen, Settings settings, Instant now) {
+    Optional<QueueState.Present> queue = present(seen);
+    if (queue.isEmpty()) {
+      return Optional.empty();
+    }
+    if (queue.get().inFlight() > 0) {
+      return Optional.of(queue.get().inFlight() + " message(s) are in flight: another reader (the deploy pipeline?)"
+          + " is reading the queue; purging waits until nobody does");
+    }
+    Duration leftoverAfter = settings.timing().leftoverAfter();
+    return queue.get().messages().stream().map(RawMessage::sentAt).max(Comparator.naturalOrder())
+        .filter(newest -> newest.plus(leftoverAfter).isAfter(now))
+        .map(newest -> "the newest message was sent at " + newest + ", less than timing.leftoverAfter ("
+            + GoDuration.format(leftoverAfter) + ") ago: the deploy pipeline may still read it; purging from "
+            + newest.plus(leftoverAfter));
   }
 
   /** Whether the queue holds evidence of a run that did not succeed (or of nothing recognisable). */
@@ -231,6 +297,14 @@ public final class Planner {
         .max(Comparator.comparing(Instance::launchTime));
   }
 
+  /** The run a verdict is about, as the fingerprint names it: its kind, format and pid. */
+  private static String run(Verdict verdict) {
+    Optional<Run> run = verdict instanceof Verdict.Finished f ? f.run()
+        : verdict instanceof Verdict.Stalled st ? st.run()
+        : verdict instanceof Verdict.InProgress p ? p.run() : Optional.empty();
+    return verdict.getClass().getSimpleName() + ":" + run.map(r -> r.format() + "/" + r.pid()).orElse("-");
+  }
+
   private static String describe(Verdict verdict) {
     if (verdict instanceof Verdict.Finished f) {
       return f.exitStatus().map(s -> "the last run finished with exit status " + s).orElse("the last run's exit status is unknown");
@@ -249,15 +323,14 @@ public final class Planner {
 
   /**
    * Changes whenever the actions, their targets, the evidence or the effective remediation change: the steps, the
-   * messages in the queue, the instances and their states, the exit status, the mode and switches as capped by the
-   * environment, and where AWS is (region, role); not with time or with the steps' states. An approval given for
-   * one plan never authorizes another.
+   * run the verdict is about (its format and pid) and its exit status, the instances and their states, the mode and
+   * switches as capped by the environment, and where AWS is (region, role); not with time, with the steps' states,
+   * or with which messages a short poll happened to return (in AWS a changing subset), so an approval does not go
+   * stale by itself. An approval given for one plan never authorizes another.
    */
   static String fingerprint(List<Step> steps, Observation seen, Diagnosis diagnosis, Settings settings) {
     String evidence = steps.stream().map(s -> s.action() + "(" + s.target() + ")").collect(Collectors.joining(";"))
-        + "|" + seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
-            .map(q -> ((QueueState.Present) q).sample().stream().map(RawMessage::sqsMessageId).sorted()
-                .collect(Collectors.joining(","))).orElse("")
+        + "|" + run(diagnosis.verdict())
         + "|" + seen.instances().seenValue().orElse(List.of()).stream().map(i -> i.id() + ":" + i.state())
             .sorted().collect(Collectors.joining(","))
         + "|" + (diagnosis.verdict() instanceof Verdict.Finished f ? f.exitStatus().map(String::valueOf).orElse("?") : "-")

@@ -11,7 +11,7 @@ import java.util.Optional;
  * what blocks it) or ObserveOnly.
  */
 public record Step(ActionType action, String target, String reason, ActionState state, Optional<String> blockedBy,
-    Optional<String> approvedBy) {
+    Optional<String> approvedBy, boolean clearsByItself) {
 
   public Step {
     Objects.requireNonNull(action, "action");
@@ -23,15 +23,21 @@ public record Step(ActionType action, String target, String reason, ActionState 
   }
 
   static Step candidate(ActionType action, String target, String reason) {
-    return new Step(action, target, reason, ActionState.Ready, Optional.empty(), Optional.empty());
+    return new Step(action, target, reason, ActionState.Ready, Optional.empty(), Optional.empty(), true);
   }
 
+  /** Blocked until a person acts (a switch, a cap, a stop to check by hand). */
   Step blocked(String why) {
-    return new Step(action, target, reason, ActionState.Blocked, Optional.of(why), Optional.empty());
+    return new Step(action, target, reason, ActionState.Blocked, Optional.of(why), Optional.empty(), false);
+  }
+
+  /** Blocked by what the operator itself is doing or by time: a step before it, a verification, AWS's 60 seconds. */
+  Step waiting(String why) {
+    return new Step(action, target, reason, ActionState.Blocked, Optional.of(why), Optional.empty(), true);
   }
 
   Step awaitingApproval(String why) {
-    return new Step(action, target, reason, ActionState.AwaitingApproval, Optional.of(why), Optional.empty());
+    return new Step(action, target, reason, ActionState.AwaitingApproval, Optional.of(why), Optional.empty(), false);
   }
 
   Step observeOnly() {
@@ -39,11 +45,11 @@ public record Step(ActionType action, String target, String reason, ActionState 
   }
 
   Step observeOnly(String why) {
-    return new Step(action, target, reason, ActionState.ObserveOnly, Optional.of(why), Optional.empty());
+    return new Step(action, target, reason, ActionState.ObserveOnly, Optional.of(why), Optional.empty(), false);
   }
 
   Step approvedBy(String person) {
-    return new Step(action, target, reason, ActionState.Ready, Optional.empty(), Optional.of(person));
+    return new Step(action, target, reason, ActionState.Ready, Optional.empty(), Optional.of(person), true);
   }
 
   public boolean ready() {

@@ -161,6 +161,13 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     }
     var plan = planner.plan(diagnosis, seen, settings, Approval.from(input.annotations()), input.approvals(), history,
         input.now());
+    if (plan.wantsBrowse()) {
+      // S10: a purge is planned again on the whole queue, read now; what it read becomes the action's evidence.
+      seen = observer.browse(seen, target);
+      diagnosis = diagnoser.diagnose(seen, settings, input.now());
+      plan = planner.plan(diagnosis, seen, settings, Approval.from(input.annotations()), input.approvals(), history,
+          input.now());
+    }
     var step = plan.next();
     if (step.isPresent()) {
       history = act(resource, context, environment, input, seen, diagnosis, plan, step.get(), history, target);
@@ -198,9 +205,11 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
       return history;
     }
     var recorded = environments.writeLedger(context, environment, withIntent, input.now()); // 409: nothing runs
+    // Events are cut at 1,024 characters and may fail to be written: the ledger holds the evidence, the Event says where.
     String evidence = intent.evidence().isEmpty() ? ""
-        : " Evidence kept in MigratorEnvironment " + environment.getMetadata().getName() + "'s status.ledger: "
-            + String.join("; ", intent.evidence());
+        : " Evidence (" + intent.evidence().size() + " message(s)) kept in MigratorEnvironment "
+            + environment.getMetadata().getName() + "'s status.ledger, entry of " + intent.time() + ": "
+            + intent.evidence().get(0) + (intent.evidence().size() > 1 ? "; ..." : ""); // results come first
     events.emit(resource, new EventPlanner.PlannedEvent("Normal", step.action().name(),
         step.action() + " " + step.target() + step.approvedBy().map(a -> " (approved by " + a + ")").orElse("")
             + ": " + step.reason() + "." + evidence), input.now());
@@ -300,7 +309,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
       }
       return UpdateControl.noUpdate();
     }
-    EventPlanner.between(resource.getStatus(), status).forEach(e -> events.emit(resource, e, input.now()));
+    EventPlanner.between(resource.getStatus(), status, input.annotations())
+        .forEach(e -> events.emit(resource, e, input.now()));
     if (status.failureMode != (resource.getStatus() == null ? null : resource.getStatus().failureMode)) {
       LOG.infof("%s/%s: failure mode %s", input.namespace(), input.name(), status.failureMode);
     }

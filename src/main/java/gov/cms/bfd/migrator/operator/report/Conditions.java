@@ -39,7 +39,7 @@ public final class Conditions {
       next.type = want.type();
       next.status = want.status().name();
       next.reason = want.reason();
-      next.message = Text.bound(want.message(), MAX_MESSAGE_BYTES);
+      next.message = want.message().isBlank() ? null : Text.bound(want.message(), MAX_MESSAGE_BYTES);
       next.observedGeneration = generation;
       next.lastTransitionTime = old != null && next.status.equals(old.status) && old.lastTransitionTime != null
           ? old.lastTransitionTime : stamp;

@@ -5,8 +5,10 @@ import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.FailureMode;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
 import gov.cms.bfd.migrator.operator.api.Reasons;
+import gov.cms.bfd.migrator.operator.model.Text;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,6 +32,42 @@ public final class EventPlanner {
     }
   }
 
+  /** Annotations the kubectl plugin sets with spec.suspend: who paused or resumed, and why. */
+  public static final String SUSPENDED_BY = "migrator.bfd.cms.gov/suspended-by";
+  public static final String SUSPEND_REASON = "migrator.bfd.cms.gov/suspend-reason";
+  public static final String RESUMED_BY = "migrator.bfd.cms.gov/resumed-by";
+  public static final String RESUME_REASON = "migrator.bfd.cms.gov/resume-reason";
+
+  /** The Events of a change, with who suspended or resumed the resource and why (from its annotations). */
+  public static List<PlannedEvent> between(MigratorDeploymentStatus prior, MigratorDeploymentStatus next,
+      Map<String, String> annotations) {
+    List<PlannedEvent> events = new ArrayList<>();
+    boolean wasSuspended = suspended(prior);
+    boolean isSuspended = suspended(next);
+    if (isSuspended && !wasSuspended) {
+      events.add(new PlannedEvent("Normal", "Suspended", "Suspended" + who(annotations, SUSPENDED_BY, SUSPEND_REASON)
+          + ": the operator neither observes nor acts until spec.suspend is false."));
+    }
+    if (wasSuspended && !isSuspended) {
+      events.add(new PlannedEvent("Normal", "Resumed", "Resumed" + who(annotations, RESUMED_BY, RESUME_REASON)
+          + ": the operator observes and acts again."));
+    }
+    events.addAll(between(prior, next));
+    return events;
+  }
+
+  private static boolean suspended(MigratorDeploymentStatus status) {
+    return Conditions.find(status == null ? null : status.conditions, ConditionTypes.READY)
+        .filter(c -> Reasons.SUSPENDED.equals(c.reason)).isPresent();
+  }
+
+  private static String who(Map<String, String> annotations, String byKey, String reasonKey) {
+    String by = annotations.get(byKey);
+    String reason = annotations.get(reasonKey);
+    return (by == null || by.isBlank() ? " (by someone who did not say: kubectl migrator suspend records who)"
+        : " by " + Text.bound(by, 256)) + (reason == null || reason.isBlank() ? "" : " (" + Text.bound(reason, 512) + ")");
+  }
+
   public static List<PlannedEvent> between(MigratorDeploymentStatus prior, MigratorDeploymentStatus next) {
     List<PlannedEvent> events = new ArrayList<>();
     FailureMode before = prior == null ? null : prior.failureMode;
@@ -45,6 +83,11 @@ public final class EventPlanner {
     boolean wasBlocked = deployableBefore.map(c -> "False".equals(c.status)).orElse(false);
     if (nowBlocked && !wasBlocked && !enteredFailure) {
       events.add(new PlannedEvent("Warning", "Undeployable", evidence));
+    }
+    boolean nothingFound = deployableAfter.filter(c -> Reasons.ENVIRONMENT_NOT_FOUND.equals(c.reason)).isPresent();
+    boolean nothingFoundBefore = deployableBefore.filter(c -> Reasons.ENVIRONMENT_NOT_FOUND.equals(c.reason)).isPresent();
+    if (nothingFound && !nothingFoundBefore) {
+      events.add(new PlannedEvent("Warning", Reasons.ENVIRONMENT_NOT_FOUND, deployableAfter.get().message));
     }
     boolean nowDeployable = deployableAfter.map(c -> "True".equals(c.status)).orElse(false);
     if (nowDeployable && wasBlocked) {

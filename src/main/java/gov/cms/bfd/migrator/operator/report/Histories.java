@@ -33,6 +33,11 @@ public final class Histories {
   static final int PERSON_BYTES = 256;
   static final int REFERENCE_BYTES = 128;
   static final int EVIDENCE_BYTES = 300;
+  /**
+   * The evidence the ledger carries in all: 120 items of 300 bytes for each of the newest 20 entries, and room for
+   * pending ones, far under etcd's 1.5 MiB. Past it, older entries keep their outcome and a note, not their items.
+   */
+  static final int LEDGER_EVIDENCE_BYTES = 800 * 1024;
 
   private Histories() {}
 
@@ -63,6 +68,7 @@ public final class Histories {
   public static List<HistoryEntry> toLedger(List<ActionRecord> records, Instant now) {
     List<HistoryEntry> kept = new ArrayList<>();
     int approvals = 0;
+    long evidenceBytes = 0;
     for (int i = 0; i < records.size() && kept.size() < LEDGER_MAX; i++) {
       ActionRecord r = records.get(i);
       boolean approved = r.approvedBy().isPresent() && approvals < LEDGER_APPROVALS;
@@ -70,7 +76,10 @@ public final class Histories {
         approvals++;
       }
       if (r.pending() || i < LEDGER_NEWEST || r.time().isAfter(now.minus(LEDGER_WINDOW)) || approved) {
-        kept.add(entry(r, i < LEDGER_NEWEST || r.pending() ? r.evidence().size() : 0, r.evidence().size()));
+        long bytes = r.evidence().stream().mapToLong(item -> Text.jsonBytes(Text.bound(item, EVIDENCE_BYTES))).sum();
+        boolean withEvidence = (i < LEDGER_NEWEST || r.pending()) && evidenceBytes + bytes <= LEDGER_EVIDENCE_BYTES;
+        evidenceBytes += withEvidence ? bytes : 0;
+        kept.add(entry(r, withEvidence ? r.evidence().size() : 0, r.evidence().size()));
       }
     }
     return kept;
@@ -95,7 +104,8 @@ public final class Histories {
         .map(item -> Text.bound(item, EVIDENCE_BYTES)).toList());
     if (evidenceTotal > evidenceShown) {
       evidence.add((evidenceTotal - evidenceShown) + " more item(s) of evidence: "
-          + (evidenceShown == 0 ? "in the Event of this action" : "in the MigratorEnvironment's status.ledger"));
+          + (evidenceShown == 0 ? "no longer kept (the ledger keeps the evidence of its newest entries)"
+              : "in the MigratorEnvironment's status.ledger"));
     }
     e.evidence = evidence.isEmpty() ? null : evidence;
     return e;

@@ -1,6 +1,7 @@
 package gov.cms.bfd.migrator.operator.report;
 
 import gov.cms.bfd.migrator.operator.api.LastRun;
+import gov.cms.bfd.migrator.operator.diagnose.LogReading;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage;
 import gov.cms.bfd.migrator.operator.diagnose.Run;
 import gov.cms.bfd.migrator.operator.diagnose.Verdict;
@@ -12,11 +13,14 @@ final class LastRuns {
 
   private LastRuns() {}
 
-  static Optional<LastRun> of(Verdict verdict) {
+  static Optional<LastRun> of(Verdict verdict, Optional<LogReading> log) {
     if (verdict instanceof Verdict.Finished f) {
       LastRun last = of(f.run(), f.instance());
       last.exitStatus = f.exitStatus().orElse(null);
       last.exitStatusSource = f.source().orElse(null);
+      last.migrationFile = f.exitStatus().filter(s -> s != 0)
+          .flatMap(s -> f.run().flatMap(Run::lastMigrationFile).or(() -> log.flatMap(LogReading::migrationFile)))
+          .orElse(null);
       return Optional.of(last);
     }
     if (verdict instanceof Verdict.InProgress p) {

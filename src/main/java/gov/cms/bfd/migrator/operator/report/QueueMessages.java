@@ -2,12 +2,38 @@ package gov.cms.bfd.migrator.operator.report;
 
 import gov.cms.bfd.migrator.operator.api.MessageFormat;
 import gov.cms.bfd.migrator.operator.api.QueueMessage;
+import gov.cms.bfd.migrator.operator.api.RunSummary;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage;
+import gov.cms.bfd.migrator.operator.diagnose.Run;
 
 /** A parsed message as status shows it: its fields, or its raw body (bounded) when unrecognized. */
 final class QueueMessages {
 
   private QueueMessages() {}
+
+  /** Whether the message is evidence to keep whole: it ends a run, or nobody could read it. */
+  static boolean isEvidence(MigratorMessage message) {
+    if (message instanceof MigratorMessage.Native n) {
+      return n.appStage() == MigratorMessage.AppStage.Finished || n.appStage() == MigratorMessage.AppStage.Failed;
+    }
+    if (message instanceof MigratorMessage.Monitor m) {
+      return !m.running();
+    }
+    return true;
+  }
+
+  static RunSummary summary(Run run) {
+    RunSummary summary = new RunSummary();
+    summary.format = run.format();
+    summary.pid = run.pid();
+    summary.messages = run.messages().size();
+    summary.firstSent = run.firstSentAt().toString();
+    summary.lastSent = run.lastSentAt().toString();
+    summary.lastStage = run.stage();
+    summary.exitStatus = run.exitStatusFromMessages().orElse(null);
+    summary.migrationFile = run.lastMigrationFile().orElse(null);
+    return summary;
+  }
 
   static QueueMessage of(MigratorMessage message) {
     QueueMessage out = new QueueMessage();

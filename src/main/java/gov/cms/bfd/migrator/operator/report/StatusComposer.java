@@ -4,6 +4,7 @@ import static gov.cms.bfd.migrator.operator.model.DesiredCondition.isFalse;
 import static gov.cms.bfd.migrator.operator.model.DesiredCondition.isTrue;
 import static gov.cms.bfd.migrator.operator.model.DesiredCondition.unknown;
 
+import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.DiagnosticCheck;
 import gov.cms.bfd.migrator.operator.api.Diagnostics;
@@ -14,9 +15,11 @@ import gov.cms.bfd.migrator.operator.api.QueueStatus;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.api.RunbookGuidance;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.diagnose.Run;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
 import gov.cms.bfd.migrator.operator.model.DesiredCondition;
 import gov.cms.bfd.migrator.operator.model.Input;
+import gov.cms.bfd.migrator.operator.model.Settings;
 import gov.cms.bfd.migrator.operator.model.Text;
 import gov.cms.bfd.migrator.operator.observe.ConfigCheck;
 import gov.cms.bfd.migrator.operator.observe.Instance;
@@ -42,11 +45,13 @@ public class StatusComposer {
    */
   static final int SENTENCE_BYTES = 512;
   static final int TARGET_BYTES = 320;
-  static final int STEP_BYTES = 800;
-  static final int MAX_STEPS = 10;
+  /** A step holds a command to paste, both routes to the instance: long enough never to cut one. */
+  static final int STEP_BYTES = 1400;
+  static final int MAX_STEPS = 12;
   static final int MAX_INSTANCES = 10;
   static final int MAX_CHECKS = 8;
-  static final int MAX_MESSAGES = 15;
+  static final int MAX_MESSAGES = 10;
+  static final int MAX_RUNS = 5;
   static final int MAX_ACTIONS = 5;
   static final int CHECK_DETAIL_BYTES = 384;
 
@@ -119,22 +124,41 @@ public class StatusComposer {
 
   /** The status for an observed, diagnosed and planned environment, with its action history. */
   public MigratorDeploymentStatus compose(Input input, MigratorDeploymentStatus prior, Observation seen,
-      Diagnosis diagnosis, Optional<Plan> plan, List<ActionRecord> history) {
+      Diagnosis observed, Optional<Plan> plan, List<ActionRecord> history) {
+    Diagnosis diagnosis = purging(observed, history);
     MigratorDeploymentStatus next = carried(prior);
     next.history = history.isEmpty() ? null : Histories.to(history);
     next.plannedActions = plan.map(StatusComposer::plannedActions).orElse(null);
     next.planFingerprint = plan.filter(p -> !p.steps().isEmpty()).map(Plan::fingerprint).orElse(null);
     next.observedGeneration = input.generation();
-    next.conditions = Conditions.merge(prior == null ? null : prior.conditions, diagnosis.conditions(),
-        input.generation(), input.now());
     next.failureMode = diagnosis.failureMode().orElse(prior == null ? null : prior.failureMode);
-    next.runbook = runbook(diagnosis);
-    next.lastRun = LastRuns.of(diagnosis.verdict()).orElse(prior == null ? null : prior.lastRun);
+    next.lastRun = LastRuns.of(diagnosis.verdict(), diagnosis.log()).orElse(prior == null ? null : prior.lastRun);
+    Settings settings = ((Input.Resolved.Valid) input.settings()).settings();
+    List<String> nextSteps = NextSteps.of(input, settings, seen, diagnosis, plan, history,
+        Optional.ofNullable(next.lastRun));
+    next.runbook = runbook(diagnosis, nextSteps);
+    List<DesiredCondition> conditions = new ArrayList<>(Kstatus.conditions(seen, diagnosis, plan, history, nextSteps));
+    diagnosis.conditions().stream().filter(c -> ConditionTypes.DOMAIN.contains(c.type())).forEach(conditions::add);
+    next.conditions = Conditions.merge(prior == null ? null : prior.conditions, conditions, input.generation(),
+        input.now());
     next.queue = seen.queue().seenValue().map(q -> queue(q, diagnosis)).orElse(prior == null ? null : prior.queue);
     next.instances = seen.instances().seenValue().map(StatusComposer::instances)
         .orElse(prior == null ? null : prior.instances);
     next.diagnostics = diagnostics(seen, diagnosis);
     return next;
+  }
+
+  /**
+   * Not deployable while a purge is pending: AWS deletes what is sent up to 60 seconds after a purge, so a
+   * deployment launched then could lose its first messages and wait forever.
+   */
+  static Diagnosis purging(Diagnosis diagnosis, List<ActionRecord> history) {
+    return history.stream().filter(r -> r.pending() && r.action() == ActionType.PurgeQueue).findFirst()
+        .map(p -> diagnosis.withCondition(isFalse(ConditionTypes.DEPLOYABLE, Reasons.PURGE_IN_PROGRESS,
+            "Not deployable yet: the purge of " + p.target() + " recorded at " + p.time() + " is not verified, and AWS"
+                + " deletes messages sent up to 60 seconds after a purge; a deployment launched now could lose its"
+                + " first messages.")))
+        .orElse(diagnosis);
   }
 
   /** The last run is never dropped by a reconcile that did not replace it. */
@@ -170,12 +194,11 @@ public class StatusComposer {
     return actions.isEmpty() ? null : actions;
   }
 
-  private static RunbookGuidance runbook(Diagnosis diagnosis) {
+  private static RunbookGuidance runbook(Diagnosis diagnosis, List<String> nextSteps) {
     RunbookGuidance guidance = new RunbookGuidance();
     guidance.section = diagnosis.runbook().section();
     guidance.url = diagnosis.runbook().url();
-    guidance.nextSteps = diagnosis.runbook().nextSteps().stream().limit(MAX_STEPS).map(t -> Text.bound(t, STEP_BYTES))
-        .toList();
+    guidance.nextSteps = nextSteps.stream().limit(MAX_STEPS).map(t -> Text.bound(t, STEP_BYTES)).toList();
     return guidance;
   }
 
@@ -185,7 +208,11 @@ public class StatusComposer {
       queue.url = present.url();
       queue.visible = present.visible();
       queue.inFlight = present.inFlight();
-      queue.messages = diagnosis.messages().stream().limit(MAX_MESSAGES).map(QueueMessages::of).toList();
+      queue.runs = Run.of(diagnosis.messages()).stream().sorted(Comparator.comparing(Run::lastSentAt).reversed())
+          .limit(MAX_RUNS).map(QueueMessages::summary).toList();
+      // Progress and heartbeats are in runs; what ends a run, and what nobody could read, is kept whole.
+      queue.messages = diagnosis.messages().stream().filter(QueueMessages::isEvidence).limit(MAX_MESSAGES)
+          .map(QueueMessages::of).toList();
     } else {
       queue.visible = 0L;
       queue.inFlight = 0L;

@@ -38,17 +38,31 @@ class ExecutorTest {
     assertThat(after.outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(after.detail()).contains("already in progress").contains("not a failure");
     assertThat(executor.verify(List.of(after), queue(1), TARGET, T0.plusSeconds(30)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
-    assertThat(executor.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(30)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
+    assertThat(executor.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(30)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
+    assertThat(executor.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(61)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
     assertThat(executor.verify(List.of(after), queue(1), TARGET, T0.plusSeconds(61)).get(0).outcome()).isEqualTo(ActionOutcome.Inconclusive);
   }
 
   @Test
-  void purgeIsSucceededOnlyWhenTheQueueIsSeenEmpty() {
+  void purgeIsSucceededOnlyWhenTheQueueIsSeenEmptyAfterAwsSixtySecondWindow() {
     var called = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted");
 
     assertThat(executor.verify(List.of(called), queue(1), TARGET, T0.plusSeconds(10)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
-    assertThat(executor.verify(List.of(called), queue(0), TARGET, T0.plusSeconds(10)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
+    assertThat(executor.verify(List.of(called), queue(0), TARGET, T0.plusSeconds(10)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
+    assertThat(executor.verify(List.of(called), queue(0), TARGET, T0.plusSeconds(60)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
     assertThat(executor.verify(List.of(called), queue(1), TARGET, T0.plusSeconds(120)).get(0).outcome()).isEqualTo(ActionOutcome.Inconclusive);
+  }
+
+  @Test
+  void aMessageSentInsideThePurgeWindowIsRecordedAsPossiblyDeletedOnce() {
+    var called = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted");
+
+    var seenOnce = executor.verify(List.of(called), queue(1), TARGET, T0.plusSeconds(20)).get(0);
+    var seenTwice = executor.verify(List.of(seenOnce), queue(1), TARGET, T0.plusSeconds(40)).get(0);
+
+    assertThat(seenOnce.evidence()).singleElement().asString().startsWith(Verification.WINDOW).contains("unrecognized m-0");
+    assertThat(seenTwice.evidence()).isEqualTo(seenOnce.evidence());
+    assertThat(seenTwice.outcome()).isEqualTo(ActionOutcome.Pending);
   }
 
   @Test
@@ -71,7 +85,8 @@ class ExecutorTest {
     assertThat(after.outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(after.reference()).contains(Verification.UNANSWERED);
     assertThat(after.detail()).contains("no answer").contains("verifying by observation");
-    assertThat(executor.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(3)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
+    assertThat(executor.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(3)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
+    assertThat(executor.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(63)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
     assertThat(executor.verify(List.of(after), queue(1), TARGET, T0.plusSeconds(30)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
     var late = executor.verify(List.of(after), queue(1), TARGET, T0.plusSeconds(120)).get(0);
     assertThat(late.outcome()).isEqualTo(ActionOutcome.Inconclusive);
@@ -140,7 +155,7 @@ class ExecutorTest {
   }
 
   private static Step step(ActionType action, String target) {
-    return new Step(action, target, "test", ActionState.Ready, Optional.empty(), Optional.empty());
+    return new Step(action, target, "test", ActionState.Ready, Optional.empty(), Optional.empty(), true);
   }
 
   private static ActionRecord intent(ActionType action, String target) {

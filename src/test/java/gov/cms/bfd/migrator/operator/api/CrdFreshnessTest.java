@@ -18,6 +18,7 @@ class CrdFreshnessTest {
     new CRDGenerator()
         .inOutputDir(out.toFile())
         .forCRDVersions("v1")
+        .withPostProcessor(new CrdShape())
         .customResourceClasses(MigratorDeployment.class, MigratorEnvironment.class)
         .generate();
 

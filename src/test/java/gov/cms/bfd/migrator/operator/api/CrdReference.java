@@ -82,12 +82,11 @@ final class CrdReference {
     }
     out.append("\n| Field | Type | Default | Description | Validation |\n|---|---|---|---|---|\n");
     for (Field field : fields(root)) {
-      out.append("| ").append(cell(code(field.path())))
-          .append(" | ").append(cell(field.type()))
-          .append(" | ").append(field.defaultValue().isEmpty() ? "" : cell(code(field.defaultValue())))
-          .append(" | ").append(cell(field.description()))
-          .append(" | ").append(cell(String.join("; ", field.validation())))
-          .append(" |\n");
+      row(out, field);
+    }
+    out.append("\nStatus (written by the operator):\n\n| Field | Type | Default | Description | Validation |\n|---|---|---|---|---|\n");
+    for (Field field : fields(root, "status")) {
+      row(out, field);
     }
     return out.toString();
   }
@@ -97,18 +96,23 @@ final class CrdReference {
    * included: only the root may read metadata.name).
    */
   static List<Field> fields(JSONSchemaProps root) {
+    return fields(root, "spec");
+  }
+
+  /** Every field under {@code top} (spec or status), as {@link #fields(JSONSchemaProps)}. */
+  static List<Field> fields(JSONSchemaProps root, String top) {
     List<Field> fields = new ArrayList<>();
     Map<String, List<String>> placed = new LinkedHashMap<>();
     for (ValidationRule rule : Optional.ofNullable(root.getXKubernetesValidations()).orElse(List.of())) {
-      if (rule.getFieldPath() != null) {
+      if (rule.getFieldPath() != null && rule.getFieldPath().startsWith("." + top + ".")) {
         placed.computeIfAbsent(rule.getFieldPath().substring(1), t -> new ArrayList<>()).add(message(rule));
       }
     }
-    JSONSchemaProps spec = root.getProperties().get("spec");
-    if (spec == null) {
-      throw new IllegalArgumentException("the CRD's schema has no spec");
+    JSONSchemaProps schema = root.getProperties().get(top);
+    if (schema == null) {
+      throw new IllegalArgumentException("the CRD's schema has no " + top);
     }
-    collect("spec", spec, fields, placed);
+    collect(top, schema, fields, placed);
     if (!placed.isEmpty()) {
       throw new IllegalArgumentException("CEL rules name fields that do not exist: " + placed.keySet());
     }
@@ -148,6 +152,15 @@ final class CrdReference {
     });
   }
 
+  private static void row(StringBuilder out, Field field) {
+    out.append("| ").append(cell(code(field.path())))
+        .append(" | ").append(cell(field.type()))
+        .append(" | ").append(field.defaultValue().isEmpty() ? "" : cell(code(field.defaultValue())))
+        .append(" | ").append(cell(field.description()))
+        .append(" | ").append(cell(String.join("; ", field.validation())))
+        .append(" |\n");
+  }
+
   /** The OpenAPI limits of a schema, in words. */
   private static List<String> limits(JSONSchemaProps schema) {
     List<String> limits = new ArrayList<>();
@@ -162,6 +175,12 @@ final class CrdReference {
     range(schema.getMinItems(), schema.getMaxItems(), "items").ifPresent(limits::add);
     range(schema.getMinProperties(), schema.getMaxProperties(), "entries").ifPresent(limits::add);
     range(number(schema.getMinimum()), number(schema.getMaximum()), "").ifPresent(limits::add);
+    if (schema.getFormat() != null && !"int32".equals(schema.getFormat()) && !"int64".equals(schema.getFormat())) {
+      limits.add("format " + code(schema.getFormat()));
+    }
+    if ("map".equals(schema.getXKubernetesListType())) {
+      limits.add("one item per " + String.join(", ", schema.getXKubernetesListMapKeys()));
+    }
     return limits;
   }
 

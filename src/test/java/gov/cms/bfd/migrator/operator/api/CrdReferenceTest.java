@@ -51,18 +51,31 @@ class CrdReferenceTest {
   }
 
   @Test
-  void everySpecFieldHasADescription() {
-    assertThat(Stream.concat(fields.values().stream(), environmentFields.values().stream())
-            .filter(f -> f.description().isBlank()).map(CrdReference.Field::path))
-        .as("spec fields without a description: add @JsonPropertyDescription in api/, then `make crds docs`")
-        .isEmpty();
+  void everyFieldOfSpecAndStatusHasADescription() throws IOException {
+    for (var crd : List.of(CrdReference.read(CRD), CrdReference.read(CrdReference.ENVIRONMENT_CRD))) {
+      var root = CrdReference.rootSchema(crd);
+      assertThat(Stream.concat(CrdReference.fields(root, "spec").stream(), CrdReference.fields(root, "status").stream())
+              .filter(f -> f.description().isBlank()).map(CrdReference.Field::path))
+          .as("fields of %s without a description: add @JsonPropertyDescription in api/, then `make crds docs`",
+              crd.getMetadata().getName())
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void conditionsAreKeyedByTypeAndTimesAreDateTimes() throws IOException {
+    var status = CrdReference.fields(CrdReference.rootSchema(CrdReference.read(CRD)), "status").stream()
+        .collect(Collectors.toMap(CrdReference.Field::path, Function.identity()));
+    assertThat(status.get("status.conditions").validation()).contains("one item per type");
+    assertThat(status.get("status.conditions[].lastTransitionTime").validation()).contains("format `date-time`");
+    assertThat(status.get("status.history[].time").validation()).contains("format `date-time`");
   }
 
   @Test
   void theReferenceHasARowForEverySpecField() {
     assertThat(fields).containsOnlyKeys("spec.environment", "spec.expectedSchemaVersion",
         "spec.timing", "spec.timing.pollInterval", "spec.timing.activePollInterval", "spec.timing.staleAfter",
-        "spec.timing.maxMigrationDuration", "spec.remediation", "spec.remediation.mode", "spec.remediation.purgeQueue",
+        "spec.timing.maxMigrationDuration", "spec.timing.leftoverAfter", "spec.remediation", "spec.remediation.mode", "spec.remediation.purgeQueue",
         "spec.remediation.stopService", "spec.remediation.terminateInstance", "spec.remediation.afterFailure",
         "spec.remediation.maxActionsPerHour", "spec.suspend");
     assertThat(environmentFields).containsKeys("spec.namespaces", "spec.aws.region", "spec.aws.roleArn",

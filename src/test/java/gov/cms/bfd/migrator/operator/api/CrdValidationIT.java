@@ -209,6 +209,9 @@ class CrdValidationIT {
         "remediation", Map.of("mode", "Auto", "purgeQueue", true, "stopService", false,
             "terminateInstance", false, "afterFailure", "Approve", "maxActionsPerHour", 4),
         "suspend", false));
+    // Until the operator writes one, the status reads as observing nothing yet: kstatus says in progress.
+    assertThat(client.resource(created).get().getAdditionalProperties().get("status"))
+        .isEqualTo(Map.of("conditions", List.of(), "observedGeneration", -1));
   }
 
   @Test

@@ -228,6 +228,7 @@ class AuthorityProcessIT {
     spec.timing = new gov.cms.bfd.migrator.operator.api.TimingSpec();
     spec.timing.pollInterval = "2s";
     spec.timing.activePollInterval = "1s";
+    spec.timing.leftoverAfter = "0s"; // the operator is the queue's only reader here
     spec.remediation = new RemediationSpec();
     remediation.accept(spec.remediation);
     var md = new MigratorDeployment();

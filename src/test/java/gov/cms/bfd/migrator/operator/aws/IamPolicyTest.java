@@ -63,7 +63,7 @@ class IamPolicyTest {
 
   /** What each action must be allowed on (the operator's real targets), and what it must be refused. */
   static final List<Probe> PROBES = Stream.concat(Stream.of("GetQueueUrl", "GetQueueAttributes", "ReceiveMessage",
-      "PurgeQueue").flatMap(operation -> Stream.of(
+      "ChangeMessageVisibility", "PurgeQueue").flatMap(operation -> Stream.of(
           allowed(sqs(operation, "bfd-test-migrator")),
           allowed(sqs(operation, "bfd-prod-sbx-migrator")),
           allowed(sqs(operation, "bfd-pr-1234-migrator")),

@@ -147,7 +147,12 @@ final class SdkCallScanner {
       throw new IllegalStateException(where + " calls " + client.group(2) + "." + method + ": add the IAM prefix of"
           + " the SDK package '" + client.group(1) + "' to SdkCallScanner.IAM_PREFIX");
     }
-    add(prefix + ":" + operation(owner, method, where), where);
+    String operation = operation(owner, method, where);
+    // SQS has no IAM actions of its own for batch calls: each is authorized as its single-message action.
+    if (prefix.equals("sqs") && operation.endsWith("Batch")) {
+      operation = operation.substring(0, operation.length() - "Batch".length());
+    }
+    add(prefix + ":" + operation, where);
   }
 
   /** The API operation a client method calls: itself, or the one a paginator pages through. */

@@ -239,6 +239,8 @@ class HelmChartIT {
         Map.entry("LEADER_ELECTION_ENABLED", "false"),
         Map.entry("AWS_REGION", "us-west-2"),
         Map.entry("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
+        Map.entry("AWS_ACCESS_KEY_ID", "testing"),
+        Map.entry("AWS_SECRET_ACCESS_KEY", "testing"),
         Map.entry("LOG_LEVEL", "INFO"),
         Map.entry("LOG_JSON", "false"));
     // without leader election, never two operators at once, not even during a rollout

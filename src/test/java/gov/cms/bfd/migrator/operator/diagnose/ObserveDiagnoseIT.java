@@ -108,10 +108,31 @@ class ObserveDiagnoseIT {
 
   @Test
   void queueNotFound() {
+    sim.createLogGroup(); // the environment exists; it has no queue (yet)
+
     var md = awaitStatus(apply(spec()), m -> has(m, ConditionTypes.QUEUE_EMPTY, "True", Reasons.QUEUE_NOT_FOUND));
 
     assertCondition(md, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY);
     assertThat(md.getStatus().runbook.nextSteps).anySatisfy(s -> assertThat(s).contains(sim.queueName() + " does not exist"));
+    assertThat(events(Reasons.ENVIRONMENT_NOT_FOUND)).isEmpty();
+  }
+
+  @Test
+  void nothingOfTheEnvironmentInAwsPassesTheGateAndSaysItMayBeMisnamed() {
+    var md = awaitStatus(apply(spec()), m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.ENVIRONMENT_NOT_FOUND));
+
+    assertCondition(md, ConditionTypes.QUEUE_EMPTY, "True", Reasons.QUEUE_NOT_FOUND);
+    assertCondition(md, ConditionTypes.READY, "True", Reasons.ENVIRONMENT_NOT_FOUND);
+    assertThat(conditionMessage(md, ConditionTypes.DEPLOYABLE)).contains(sim.queueName()).contains(sim.logGroup())
+        .contains("misspelt");
+    assertThat(md.getStatus().runbook.nextSteps.get(0)).contains("kubectl get migratorenvironment");
+    await().atMost(WAIT).until(() -> events(Reasons.ENVIRONMENT_NOT_FOUND).size() == 1);
+
+    sim.createLogGroup(); // Terraform catches up: the name was right after all
+    clock.shift(Duration.ofMinutes(11)); // past the kept answer
+
+    awaitStatus(md, m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+    assertThat(events(Reasons.ENVIRONMENT_NOT_FOUND)).hasSize(1);
   }
 
   @Test

@@ -57,11 +57,19 @@ class RunbookCommandsTest {
     assertThat(filters.get(0).get("Values").get(0).asText()).isEqualTo(HOSTILE.replace("*", "\\*"));
     assertThat(filters.get(1).get("Name").asText()).isEqualTo("tag:role " + HOSTILE);
 
-    String stop = command(steps, "aws ssm send-command");
-    argv = run(dir, stop);
-    assertThat(argv).contains("--instance-ids", instance.id());
-    String commands = new ObjectMapper().readTree(argv.get(argv.indexOf("--parameters") + 1)).get("commands").get(0).asText();
-    assertThat(commands).isEqualTo("systemctl status -- bfd-db-migrator.service");
+    // Both routes to the instance: SSM Run Command (and reading its output), and SSH to its private address.
+    String both = steps.stream().filter(s -> s.contains("through SSM: ")).findFirst().orElseThrow();
+    String ssm = both.substring(both.indexOf("through SSM: ") + 13, both.indexOf(" ; or over SSH: "));
+    String ssh = both.substring(both.indexOf(" ; or over SSH: ") + 16);
+    List<List<String>> calls = record(dir, ssm);
+    assertThat(calls.get(0)).contains("--instance-ids", instance.id());
+    String commands = new ObjectMapper().readTree(calls.get(0).get(calls.get(0).indexOf("--parameters") + 1))
+        .get("commands").get(0).asText();
+    assertThat(commands).isEqualTo("sudo systemctl status --no-pager -- bfd-db-migrator.service");
+    assertThat(calls.get(1)).startsWith("ssm", "get-command-invocation").contains("--instance-id", instance.id());
+    calls = record(dir, ssh);
+    assertThat(calls.get(0)).contains("--instance-ids", instance.id());
+    assertThat(calls.get(1)).startsWith("ssh:").endsWith("sudo systemctl status --no-pager -- bfd-db-migrator.service");
 
     for (String step : steps) {
       if (step.contains("aws sqs receive-message")) {
@@ -71,6 +79,25 @@ class RunbookCommandsTest {
       }
     }
     assertThat(dir.resolve("PWNED")).as("a command the names smuggled in ran").doesNotExist();
+  }
+
+  /**
+   * Runs {@code script} with `aws` and `ssh` replaced by functions that record their arguments (and `sleep` by
+   * nothing); every call's arguments, in order.
+   */
+  private static List<List<String>> record(Path dir, String script) throws IOException, InterruptedException {
+    Path calls = dir.resolve("calls");
+    java.nio.file.Files.deleteIfExists(calls);
+    run(dir, "aws() { printf '%s\\0' \"$@\" >> calls; printf '\\n' >> calls; echo cmd-1; };"
+        + " ssh() { printf 'ssh:\\0' >> calls; printf '%s\\0' \"$@\" >> calls; printf '\\n' >> calls; };"
+        + " sleep() { :; }; " + script);
+    List<List<String>> out = new java.util.ArrayList<>();
+    for (String line : java.nio.file.Files.readString(calls).split("\n")) {
+      if (!line.isEmpty()) {
+        out.add(List.of(line.substring(0, line.length() - 1).split("\0", -1)));
+      }
+    }
+    return out;
   }
 
   private static String command(List<String> steps, String start) {

@@ -150,12 +150,23 @@ class FluxHealthCelTest {
   }
 
   /** The Flux verdict an Argo CD status stands for (see the header of the Kustomization). */
+  @SuppressWarnings("unchecked")
+  private static boolean stalled(Map<String, Object> object) {
+    Object status = object.get("status");
+    if (!(status instanceof Map<?, ?> map) || !(map.get("conditions") instanceof List<?> conditions)) {
+      return false;
+    }
+    return conditions.stream().anyMatch(c -> c instanceof Map<?, ?> m && "Stalled".equals(m.get("type"))
+        && "True".equals(m.get("status")));
+  }
+
   static Verdict fluxFor(Map<String, Object> object, String argo) {
     return switch (argo) {
       case "Healthy" -> Verdict.current;
       case "Degraded" -> Verdict.failed;
       case "Progressing" -> object.get("status") == null ? Verdict.error : Verdict.inProgress;
-      case "Suspended" -> suspended(object) ? Verdict.inProgress : Verdict.failed;
+      // A pause is in progress for Flux; an approval a person owes, or anything Stalled, is failed.
+      case "Suspended" -> suspended(object) && !stalled(object) ? Verdict.inProgress : Verdict.failed;
       default -> throw new AssertionError("Argo status " + argo);
     };
   }

@@ -22,8 +22,12 @@ final class HealthExpectations {
   static final String FILE = "expectations.yaml";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  /** One fixture's verdicts: Argo's status, phrases its message must contain, and Flux's verdict. */
-  record Expected(String fixture, String argo, List<String> argoMessage, String flux) {}
+  /**
+   * One fixture's verdicts: Argo's status and phrases its message must contain, Flux's verdict, and the kstatus
+   * library's status and phrases its message must contain.
+   */
+  record Expected(String fixture, String argo, List<String> argoMessage, String flux, String kstatus,
+      List<String> kstatusMessage) {}
 
   private HealthExpectations() {}
 
@@ -31,12 +35,17 @@ final class HealthExpectations {
     Map<String, Map<String, Object>> raw = read(HealthFixturesTest.DIR.resolve(FILE), new TypeReference<>() {});
     List<Expected> all = new ArrayList<>();
     raw.forEach((fixture, e) -> {
-      Object phrases = e.getOrDefault("argoMessage", List.of());
-      all.add(new Expected(fixture, (String) e.get("argo"),
-          phrases instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(phrases)),
-          (String) e.get("flux")));
+      all.add(new Expected(fixture, (String) e.get("argo"), phrases(e.get("argoMessage")), (String) e.get("flux"),
+          (String) e.get("kstatus"), phrases(e.get("kstatusMessage"))));
     });
     return all;
+  }
+
+  private static List<String> phrases(Object phrases) {
+    if (phrases == null) {
+      return List.of();
+    }
+    return phrases instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(phrases));
   }
 
   /** The fixture as the API server would serve it, converted the way JSON decoding in Go does. */

@@ -123,6 +123,10 @@ final class HealthFixtures {
 
   static Fixture noStatusYet() {
     MigratorDeployment md = resource("test", 1);
+    // As the API server returns it: the CRD defaults status to {conditions: [], observedGeneration: -1}.
+    var defaulted = new gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus();
+    defaulted.observedGeneration = -1L;
+    md.setStatus(defaulted);
     return new Fixture("no-status-yet", "just applied; the operator has not written status yet", md);
   }
 
@@ -138,7 +142,7 @@ final class HealthFixtures {
 
   static Fixture clean() {
     MigratorDeployment md = resource("prod", 3);
-    md.setStatus(reconcile(md, leftoverSuccessWorld("prod"), NOW.minusSeconds(45)));
+    md.setStatus(reconcile(md, leftoverSuccessWorld("prod"), NOW.minusSeconds(75))); // past AWS's 60-second purge window
     md.setStatus(reconcile(md, cleanWorld("prod"), NOW));
     return new Fixture("clean", "deployable: queue empty (confirmed by a long poll), no instance; the leftover "
         + "success message was purged automatically a moment ago", md);
@@ -322,6 +326,13 @@ final class HealthFixtures {
     Diagnosis diagnosis = DIAGNOSER.diagnose(seen, settings, now);
     List<ActionRecord> history = EXECUTOR.verify(input.prior().history(), seen, target, now);
     Plan plan = PLANNER.plan(diagnosis, seen, settings, Approval.from(input.annotations()), history, now);
+    if (plan.wantsBrowse() && seen.queue().seenValue().orElse(null) instanceof QueueState.Present queue) {
+      // The whole-queue read before a purge: in these worlds it finds exactly the messages the sample did.
+      seen = seen.withQueue(Observed.seen(queue.withBrowse(new QueueState.Browse(now, queue.sample(), true,
+          queue.counted(), queue.inFlight(), queue.delayed()))));
+      diagnosis = DIAGNOSER.diagnose(seen, settings, now);
+      plan = PLANNER.plan(diagnosis, seen, settings, Approval.from(input.annotations()), history, now);
+    }
     Optional<Step> step = plan.next();
     if (step.isPresent()) {
       ActionRecord intent = new ActionRecord(now, step.get().action(), step.get().target(), ActionOutcome.Pending,

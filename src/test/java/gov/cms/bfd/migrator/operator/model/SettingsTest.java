@@ -33,7 +33,7 @@ class SettingsTest {
     assertThat(settings.roleArn()).isEmpty();
     assertThat(settings.expectedSchemaVersion()).isEmpty();
     assertThat(settings.timing()).isEqualTo(new Settings.Timing(Duration.ofSeconds(30), Duration.ofSeconds(5),
-        Duration.ofMinutes(15), Duration.ofHours(2)));
+        Duration.ofMinutes(15), Duration.ofHours(2), Duration.ofMinutes(5)));
     assertThat(settings.remediation()).isEqualTo(new Settings.Remediation(RemediationMode.Auto, true, false,
         false, AfterFailure.Approve, 4));
     assertThat(settings.suspend()).isFalse();
@@ -170,6 +170,7 @@ class SettingsTest {
     spec.timing.activePollInterval = "5s";
     spec.timing.staleAfter = "15m";
     spec.timing.maxMigrationDuration = "2h";
+    spec.timing.leftoverAfter = "5m";
     spec.remediation = new RemediationSpec();
     spec.remediation.mode = RemediationMode.Auto;
     spec.remediation.purgeQueue = true;

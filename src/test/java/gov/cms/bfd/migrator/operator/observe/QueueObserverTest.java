@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Test;
 class QueueObserverTest {
 
   private static final AwsTarget TARGET = new AwsTarget("us-east-1", Optional.empty());
+  private static final String REDRIVE = "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:1:dlq\",\"maxReceiveCount\":3}";
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
 
   @Test
   void idleQueueAlreadyConfirmedEmptyCostsOneCallOnceTheUrlIsKnown() {
     var port = new FakeQueue();
-    var observer = new QueueObserver(port);
+    var observer = new QueueObserver(port, clock);
     observer.observe(TARGET, "bfd-test-migrator", true);
     port.calls.clear();
 
@@ -31,7 +34,7 @@ class QueueObserverTest {
   void beforeTheGateOpensALongPollConfirmsTheEmptiness() {
     var port = new FakeQueue();
 
-    var seen = new QueueObserver(port).observe(TARGET, "bfd-test-migrator", false);
+    var seen = new QueueObserver(port, clock).observe(TARGET, "bfd-test-migrator", false);
 
     assertThat(port.calls).containsExactly("GetQueueUrl", "GetQueueAttributes", "ReceiveMessage(wait=1)");
     assertThat(((QueueState.Present) seen.seenValue().orElseThrow()).confirmedEmpty()).isTrue();
@@ -42,7 +45,7 @@ class QueueObserverTest {
     var port = new FakeQueue();
     port.hidden.add(new RawMessage("m-1", "{\"appStage\":\"Finished\",\"messageId\":14,\"pid\":5046}", Instant.EPOCH));
 
-    var seen = (QueueState.Present) new QueueObserver(port).observe(TARGET, "bfd-test-migrator", false)
+    var seen = (QueueState.Present) new QueueObserver(port, clock).observe(TARGET, "bfd-test-migrator", false)
         .seenValue().orElseThrow();
 
     assertThat(seen.confirmedEmpty()).isFalse();
@@ -55,7 +58,7 @@ class QueueObserverTest {
     var port = new FakeQueue();
     port.exists = false;
 
-    assertThat(new QueueObserver(port).observe(TARGET, "bfd-test-migrator", false).seenValue().orElseThrow())
+    assertThat(new QueueObserver(port, clock).observe(TARGET, "bfd-test-migrator", false).seenValue().orElseThrow())
         .isEqualTo(new QueueState.Missing("bfd-test-migrator"));
   }
 
@@ -66,10 +69,107 @@ class QueueObserverTest {
       port.visible.add(new RawMessage("m-" + i, "{}", Instant.EPOCH.plusSeconds(i)));
     }
 
-    var seen = (QueueState.Present) new QueueObserver(port).observe(TARGET, "q", true).seenValue().orElseThrow();
+    var seen = (QueueState.Present) new QueueObserver(port, clock).observe(TARGET, "q", true).seenValue().orElseThrow();
 
     assertThat(seen.sample()).hasSize(QueueObserver.SAMPLE_MAX);
     assertThat(seen.sample().stream().map(RawMessage::sqsMessageId).distinct()).hasSize(QueueObserver.SAMPLE_MAX);
+  }
+
+  @Test
+  void aQueueWithARedrivePolicyIsReadByItsCountsOnlyAndNeverReceivedFrom() {
+    var port = new FakeQueue();
+    port.redrivePolicy = Optional.of(REDRIVE);
+    port.visible.add(new RawMessage("m-1", "{\"appStage\":\"Finished\",\"messageId\":14,\"pid\":5046}", Instant.EPOCH));
+
+    var seen = (QueueState.Present) new QueueObserver(port, clock).observe(TARGET, "q", false).seenValue().orElseThrow();
+
+    assertThat(port.calls).containsExactly("GetQueueUrl", "GetQueueAttributes");
+    assertThat(seen.countsOnly()).isTrue();
+    assertThat(seen.sample()).isEmpty();
+    assertThat(seen.holdsMessages()).isTrue();
+  }
+
+  @Test
+  void aCountsOnlyQueueIsEmptyOnlyOnceItsCountsStayedZeroLongerThanTheyLag() {
+    var port = new FakeQueue();
+    port.redrivePolicy = Optional.of(REDRIVE);
+    var observer = new QueueObserver(port, clock);
+
+    var first = (QueueState.Present) observer.observe(TARGET, "q", false).seenValue().orElseThrow();
+    clock.advance(QueueObserver.COUNTS_LAG.minusSeconds(1));
+    var notYet = (QueueState.Present) observer.observe(TARGET, "q", false).seenValue().orElseThrow();
+    clock.advance(java.time.Duration.ofSeconds(1));
+    var then = (QueueState.Present) observer.observe(TARGET, "q", false).seenValue().orElseThrow();
+
+    assertThat(first.confirmedEmpty()).isFalse();
+    assertThat(notYet.confirmedEmpty()).isFalse();
+    assertThat(then.confirmedEmpty()).isTrue();
+    assertThat(port.calls).doesNotContain("ReceiveMessage(wait=1)", "ReceiveMessage(wait=0)");
+  }
+
+  @Test
+  void theBrowseReadsAsManyMessagesAsCountedAndSaysWhatItCouldNotAccountFor() {
+    var port = new FakeQueue();
+    for (int i = 0; i < 35; i++) {
+      port.visible.add(new RawMessage("m-" + i, "{}", Instant.EPOCH.plusSeconds(i)));
+    }
+    var observer = new QueueObserver(port, clock);
+    var sampled = (QueueState.Present) observer.observe(TARGET, "q", true).seenValue().orElseThrow();
+
+    var browsed = (QueueState.Present) observer.browse(TARGET, sampled).seenValue().orElseThrow();
+
+    assertThat(browsed.browse().orElseThrow().messages()).hasSize(35);
+    assertThat(browsed.browse().orElseThrow().complete()).isTrue();
+    assertThat(browsed.messages()).hasSize(35);
+
+    port.inFlight = 2;
+    var withReader = (QueueState.Present) observer.browse(TARGET, sampled).seenValue().orElseThrow();
+    assertThat(withReader.browse().orElseThrow().complete()).isFalse();
+    assertThat(withReader.browse().orElseThrow().describe()).contains("2 in flight");
+  }
+
+  @Test
+  void aBrowseThatStopsBeforeTheQueueRunsDryIsIncompleteWhateverTheCountsSay() {
+    var port = new FakeQueue();
+    for (int i = 0; i < QueueObserver.BROWSE_MAX + 5; i++) {
+      port.visible.add(new RawMessage("m-" + i, "{}", Instant.EPOCH.plusSeconds(i)));
+    }
+    var observer = new QueueObserver(port, clock);
+    var sampled = (QueueState.Present) observer.observe(TARGET, "q", true).seenValue().orElseThrow();
+
+    var browse = ((QueueState.Present) observer.browse(TARGET, sampled).seenValue().orElseThrow()).browse().orElseThrow();
+
+    assertThat(browse.messages()).hasSize(QueueObserver.BROWSE_MAX);
+    assertThat(browse.complete()).isFalse();
+    assertThat(browse.describe()).contains("stopped before the queue ran dry");
+  }
+
+  /** A clock the test moves. */
+  static final class MutableClock extends java.time.Clock {
+    private Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(java.time.Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 
   /** A queue whose visible messages are returned a page at a time, and whose hidden ones counts miss. */
@@ -78,6 +178,8 @@ class QueueObserverTest {
     final List<RawMessage> visible = new ArrayList<>();
     final List<RawMessage> hidden = new ArrayList<>();
     boolean exists = true;
+    Optional<String> redrivePolicy = Optional.empty();
+    long inFlight;
     int page;
 
     @Override
@@ -89,7 +191,14 @@ class QueueObserverTest {
     @Override
     public Counts counts(AwsTarget target, String queueUrl) {
       calls.add("GetQueueAttributes");
-      return new Counts(visible.size(), 0, 0);
+      return new Counts(visible.size(), inFlight, 0, redrivePolicy);
+    }
+
+    @Override
+    public Browsed browse(AwsTarget target, String queueUrl, int maxMessages, int maxReceives, int waitSeconds,
+        int hideSeconds) {
+      calls.add("browse");
+      return new Browsed(visible.subList(0, Math.min(visible.size(), maxMessages)), visible.size() <= maxMessages);
     }
 
     @Override

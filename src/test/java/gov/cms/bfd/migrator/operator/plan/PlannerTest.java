@@ -24,9 +24,19 @@ class PlannerTest {
   private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
   private static final Settings SETTINGS = SettingsFixtures.defaults("test");
   private final Planner planner = new Planner();
-  private final Observation failedRun = Observation.basic(NOW, Observed.seen(new QueueState.Present("https://sqs/q", 1, 0, 0,
-      List.of(new RawMessage("m-1", "{\"pid\":\"42\",\"code\":\"exited\",\"status\":\"2\"}", NOW.minusSeconds(600))), false)),
-      Observed.seen(List.of()));
+  private static final String URL = "https://sqs/q";
+  private static final RawMessage MESSAGE = new RawMessage("m-1", "{\"pid\":\"42\",\"code\":\"exited\",\"status\":\"2\"}",
+      NOW.minusSeconds(600));
+  private final Observation failedRun = failedRun(new QueueState.Present(URL, 1, 0, 0, List.of(MESSAGE), false));
+
+  private static Observation failedRun(QueueState queue) {
+    return Observation.basic(NOW, Observed.seen(queue), Observed.seen(List.of()));
+  }
+
+  private static QueueState browse(RawMessage... messages) {
+    return new QueueState.Present(URL, messages.length, 0, 0, List.of(messages), false)
+        .withBrowse(new QueueState.Browse(NOW, List.of(messages), true, messages.length, 0, 0));
+  }
 
   @Test
   void purgingAFailedRunsEvidenceWaitsForAPersonEvenInAuto() {
@@ -39,12 +49,76 @@ class PlannerTest {
   }
 
   @Test
-  void anApprovalOfTheCurrentFingerprintMakesItReadyWithTheApprover() {
+  void anApprovalOfTheCurrentFingerprintMakesItReadyWithTheApproverOnceTheWholeQueueIsRead() {
     String fingerprint = plan(Optional.empty(), List.of()).fingerprint();
+    var approval = Optional.of(new Approval(fingerprint, "alice"));
 
-    var plan = plan(Optional.of(new Approval(fingerprint, "alice")), List.of());
+    var unread = plan(approval, List.of());
+    var read = plan(failedRun(browse(MESSAGE)), approval, List.of(), SETTINGS);
 
-    assertThat(plan.next()).hasValueSatisfying(s -> assertThat(s.approvedBy()).contains("alice"));
+    assertThat(unread.next()).isEmpty();
+    assertThat(unread.wantsBrowse()).isTrue();
+    assertThat(read.fingerprint()).isEqualTo(fingerprint);
+    assertThat(read.next()).hasValueSatisfying(s -> assertThat(s.approvedBy()).contains("alice"));
+  }
+
+  @Test
+  void theFingerprintDoesNotChangeWithTheSubsetAShortPollReturned() {
+    var other = new RawMessage("m-2", "{\"pid\":\"42\",\"code\":\"(null)\",\"status\":\"0/0\"}",
+        NOW.minusSeconds(900));
+    var oneSubset = failedRun(new QueueState.Present(URL, 2, 0, 0, List.of(MESSAGE), false));
+    var anotherSubset = failedRun(new QueueState.Present(URL, 2, 0, 0, List.of(other, MESSAGE), false));
+
+    assertThat(plan(oneSubset, Optional.empty(), List.of(), SETTINGS).fingerprint())
+        .isEqualTo(plan(anotherSubset, Optional.empty(), List.of(), SETTINGS).fingerprint());
+  }
+
+  @Test
+  void aMessageYoungerThanLeftoverAfterWaitsForThePipeline() {
+    var fresh = new RawMessage("m-3", "{\"pid\":\"42\",\"code\":\"exited\",\"status\":\"0\"}", NOW.minusSeconds(40));
+    var seen = failedRun(new QueueState.Present(URL, 1, 0, 0, List.of(fresh), false));
+
+    var step = plan(seen, Optional.empty(), List.of(), SETTINGS).steps().get(0);
+
+    assertThat(step.state()).isEqualTo(ActionState.Blocked);
+    assertThat(step.clearsByItself()).isTrue();
+    assertThat(step.blockedBy()).hasValueSatisfying(s -> assertThat(s).contains("timing.leftoverAfter (5m)")
+        .contains("purging from " + NOW.plusSeconds(260)));
+  }
+
+  @Test
+  void aMessageInFlightMeansAnotherReaderAndWaits() {
+    var seen = failedRun(new QueueState.Present(URL, 0, 1, 0, List.of(), false));
+
+    var step = plan(seen, Optional.empty(), List.of(), SETTINGS).steps().get(0);
+
+    assertThat(step.state()).isEqualTo(ActionState.Blocked);
+    assertThat(step.blockedBy()).hasValueSatisfying(s -> assertThat(s).contains("in flight"));
+  }
+
+  @Test
+  void aQueueReadByCountsOnlyIsPurgedOnlyWithAnApproval() {
+    var seen = failedRun(QueueState.Present.countsOnly(URL, 3, 0, 0, "{\"maxReceiveCount\":5}", false));
+
+    var plan = plan(seen, Optional.empty(), List.of(), SETTINGS);
+
+    assertThat(plan.next()).isEmpty();
+    assertThat(plan.steps().get(0).state()).isEqualTo(ActionState.AwaitingApproval);
+    assertThat(plan.steps().get(0).blockedBy()).hasValueSatisfying(s -> assertThat(s).contains("RedrivePolicy"));
+  }
+
+  @Test
+  void aWholeQueueReadThatMissedMessagesNeedsAnApprovalEvenForASuccess() {
+    var success = new RawMessage("m-4", "{\"pid\":\"42\",\"code\":\"exited\",\"status\":\"0\"}",
+        NOW.minusSeconds(600));
+    var present = new QueueState.Present(URL, 3, 0, 0, List.of(success), false);
+    var seen = failedRun(present.withBrowse(new QueueState.Browse(NOW, List.of(success), true, 3, 0, 0)));
+
+    var plan = plan(seen, Optional.empty(), List.of(), SETTINGS);
+
+    assertThat(plan.next()).isEmpty();
+    assertThat(plan.steps().get(0).state()).isEqualTo(ActionState.AwaitingApproval);
+    assertThat(plan.steps().get(0).blockedBy()).hasValueSatisfying(s -> assertThat(s).contains("read 1 distinct message(s) of 3 counted"));
   }
 
   @Test
@@ -69,6 +143,10 @@ class PlannerTest {
   }
 
   private Plan plan(Optional<Approval> approval, List<ActionRecord> history) {
-    return planner.plan(new Diagnoser().diagnose(failedRun, SETTINGS, NOW), failedRun, SETTINGS, approval, history, NOW);
+    return plan(failedRun, approval, history, SETTINGS);
+  }
+
+  private Plan plan(Observation seen, Optional<Approval> approval, List<ActionRecord> history, Settings settings) {
+    return planner.plan(new Diagnoser().diagnose(seen, settings, NOW), seen, settings, approval, history, NOW);
   }
 }

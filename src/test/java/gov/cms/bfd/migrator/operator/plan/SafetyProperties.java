@@ -8,6 +8,7 @@ import gov.cms.bfd.migrator.operator.api.AfterFailure;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnoser;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.diagnose.MessageParser;
 import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage;
 import gov.cms.bfd.migrator.operator.diagnose.Verdict;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
@@ -54,7 +55,8 @@ class SafetyProperties {
     // Not vacuous: every kind of action is actually allowed in a good share of the cases.
     Statistics.label("next step").collect(plan.next().map(s -> s.action().name()).orElse("none"));
     Statistics.label("next step").coverage(check -> {
-      // About 580, 150 and 23 per 10,000 tries in the runs seen; the bounds leave room for the random seed.
+      // About 250, 110 and 11 per 10,000 tries in the runs seen (a purge needs the whole-queue read and leftovers
+      // older than leftoverAfter); the bounds leave room for the random seed.
       check.check("PurgeQueue").count(n -> n >= 200);
       check.check("StopService").count(n -> n >= 50);
       check.check("TerminateInstance").count(n -> n >= 5);
@@ -147,6 +149,63 @@ class SafetyProperties {
     }
   }
 
+  /**
+   * S9: no purge while the deploy pipeline may still read the queue: nothing in flight, and every message the queue
+   * holds older than timing.leftoverAfter; unless the queue could not be read in full and a person approved.
+   */
+  @Property(tries = 10000)
+  void s9NoPurgeOfMessagesThePipelineMayStillRead(@ForAll("cases") Case c) {
+    Plan plan = c.plan(planner, diagnoser);
+    Optional<Step> purge = plan.next().filter(s -> s.action() == ActionType.PurgeQueue);
+    Statistics.label("purge").collect(purge.isPresent() ? "purge" : "none");
+    if (purge.isEmpty()) {
+      return;
+    }
+    var queue = (QueueState.Present) c.seen.queue().seenValue().orElseThrow();
+    assertThat(queue.inFlight()).as("messages in flight").isZero();
+    if (Planner.unrecorded(c.seen).isPresent()) {
+      assertThat(purge.get().approvedBy()).as("a purge of messages not all read waits for a person").isPresent();
+      return;
+    }
+    Duration leftoverAfter = c.settings.timing().leftoverAfter();
+    assertThat(c.truth).allSatisfy(m -> assertThat(m.sentAt().plus(leftoverAfter)).isBeforeOrEqualTo(NOW));
+  }
+
+  /**
+   * S10: every message the queue holds when a purge is sent is in the intent's evidence (the whole-queue read), or the
+   * purge waited for a person; and the fingerprint a person approves does not depend on which subset a poll returned.
+   */
+  @Property(tries = 10000)
+  void s10EveryMessageAPurgeRemovesIsRecordedFirst(@ForAll("cases") Case c) {
+    Plan plan = c.plan(planner, diagnoser);
+    Optional<Step> purge = plan.next().filter(s -> s.action() == ActionType.PurgeQueue);
+    if (purge.isPresent()) {
+      if (Planner.unrecorded(c.seen).isPresent()) {
+        assertThat(purge.get().approvedBy()).isPresent();
+      } else {
+        List<String> evidence = Evidence.of(c.diagnosis(diagnoser));
+        assertThat(c.truth).allSatisfy(m -> assertThat(evidence).contains(Evidence.item(MessageParser.parse(m))));
+      }
+    }
+    if (c.seen.queue().seenValue().orElse(null) instanceof QueueState.Present q && !q.countsOnly()) {
+      // Another poll, another subset: the plan a person approves names the same fingerprint.
+      var other = new QueueState.Present(q.url(), q.visible(), q.inFlight(), q.delayed(), c.truth, q.confirmedEmpty(),
+          q.redrivePolicy(), q.browse());
+      var seen = c.seen.withQueue(Observed.seen(other));
+      var diagnosis = diagnoser.diagnose(seen, c.settings, NOW);
+      Plan shown = planner.plan(c.diagnosis(diagnoser), c.seen, c.settings, Optional.empty(), c.history, NOW);
+      Plan again = planner.plan(diagnosis, seen, c.settings, Optional.empty(), c.history, NOW);
+      // Same run and same actions on the same targets: the same fingerprint, whichever messages were returned.
+      if (diagnosis.verdict().equals(c.diagnosis(diagnoser).verdict()) && actions(shown).equals(actions(again))) {
+        assertThat(again.fingerprint()).isEqualTo(shown.fingerprint());
+      }
+    }
+  }
+
+  private static List<String> actions(Plan plan) {
+    return plan.steps().stream().map(s -> s.action() + "(" + s.target() + ")").toList();
+  }
+
   /** A person approves what they were shown: approving does not change the fingerprint it names. */
   @Property(tries = 10000)
   void fingerprintDoesNotDependOnTheApproval(@ForAll("cases") Case c) {
@@ -158,8 +217,8 @@ class SafetyProperties {
   // ---- generated cases ----------------------------------------------------------------------------------
 
   /** One generated situation: what was seen, the spec's remediation, a person's approval, the history. */
-  record Case(Observation seen, Settings settings, Optional<Approval> approval, List<ActionRecord> history,
-      boolean approveCurrent) {
+  record Case(Observation seen, List<RawMessage> truth, Settings settings, Optional<Approval> approval,
+      List<ActionRecord> history, boolean approveCurrent) {
 
     Diagnosis diagnosis(Diagnoser diagnoser) {
       return diagnoser.diagnose(seen, settings, NOW);
@@ -182,11 +241,17 @@ class SafetyProperties {
   @Provide
   Arbitrary<Case> cases() {
     return Combinators.combine(observations(), settings(), approvals(), histories(), Arbitraries.of(true, false))
-        .as((seen, settings, approval, history, current) -> new Case(seen, settings, current ? Optional.empty() : approval,
-            history, current));
+        .as((seen, settings, approval, history, current) -> new Case(seen.observation(), seen.truth(), settings,
+            current ? Optional.empty() : approval, history, current));
   }
 
-  private Arbitrary<Observation> observations() {
+  /** An observation, and what the queue really held (visible messages; a short poll returned a subset of them). */
+  record Generated(Observation observation, List<RawMessage> truth) {}
+
+  /** What a whole-queue read before a purge did: none yet, read it all, or missed one and stopped early. */
+  enum BrowseKind { NONE, COMPLETE, STOPPED_EARLY }
+
+  private Arbitrary<Generated> observations() {
     Arbitrary<String> body = Arbitraries.oneOf(
         Combinators.combine(Arbitraries.longs().between(1, 2), Arbitraries.longs().between(1, 9),
                 Arbitraries.of("Started", "Connected", "Migrating", "Finished", "Failed"))
@@ -194,16 +259,51 @@ class SafetyProperties {
         Arbitraries.of("(null)|0/0", "exited|0", "exited|1", "exited|2", "exited|4", "killed|9/KILL")
             .map(e -> "{\"pid\":\"42\",\"code\":\"" + e.split("\\|")[0] + "\",\"status\":\"" + e.split("\\|")[1] + "\"}"),
         Arbitraries.strings().ofMaxLength(50));
-    Arbitrary<Observed<QueueState>> queue = Arbitraries.frequencyOf(
-        Tuple.of(10, body.list().ofMaxSize(6).map(bodies -> {
-          List<RawMessage> sample = new ArrayList<>();
+    // Ages: mostly leftovers, some younger than leftoverAfter (5m), which the pipeline may still read.
+    Arbitrary<Duration> age = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.integers().between(0, 299)),
+        Tuple.of(8, Arbitraries.integers().between(301, 2400))).map(Duration::ofSeconds);
+    Arbitrary<List<RawMessage>> truths = Combinators.combine(body.list().ofMaxSize(6), age.list().ofSize(6))
+        .as((bodies, ages) -> {
+          List<RawMessage> truth = new ArrayList<>();
           for (int i = 0; i < bodies.size(); i++) {
-            sample.add(new RawMessage("m-" + i, bodies.get(i), NOW.minus(Duration.ofMinutes(30L - i))));
+            truth.add(new RawMessage("m-" + i, bodies.get(i), NOW.minus(ages.get(i))));
           }
-          return Observed.seen(new QueueState.Present("https://sqs/q", sample.size(), 0, 0, sample, sample.isEmpty()));
-        })),
-        Tuple.of(1, Arbitraries.just(Observed.seen(new QueueState.Missing("q")))),
-        Tuple.of(1, Arbitraries.just(Observed.failed(new AwsFailure("sqs", "GetQueueAttributes", AwsFailure.Kind.UNAVAILABLE, "x"))))); // mostly readable, so plans are not vacuous
+          return truth;
+        });
+    Arbitrary<Integer> lag = Arbitraries.frequency(Tuple.of(8, 0), Tuple.of(1, -2), Tuple.of(1, -1), Tuple.of(1, 1),
+        Tuple.of(1, 2));
+    Arbitrary<Generated> present = Combinators.combine(truths, Arbitraries.integers().between(0, 63), lag,
+            Arbitraries.frequency(Tuple.of(10, 0L), Tuple.of(1, 1L)), Arbitraries.frequency(Tuple.of(10, false), Tuple.of(1, true)),
+            Arbitraries.frequency(Tuple.of(1, BrowseKind.NONE), Tuple.of(6, BrowseKind.COMPLETE),
+                Tuple.of(1, BrowseKind.STOPPED_EARLY)))
+        .as((truth, subset, countLag, inFlight, redrive, browse) -> {
+          long visible = Math.max(0, truth.size() + countLag);
+          if (redrive) {
+            return new Generated(basic(QueueState.Present.countsOnly("https://sqs/q", visible, inFlight, 0,
+                "{\"maxReceiveCount\":\"5\"}", visible + inFlight == 0)), truth);
+          }
+          // A short poll returns a changing subset: the bits of `subset` pick which.
+          List<RawMessage> sample = new ArrayList<>();
+          for (int i = 0; i < truth.size(); i++) {
+            if ((subset & (1 << i)) != 0) {
+              sample.add(truth.get(i));
+            }
+          }
+          var queue = new QueueState.Present("https://sqs/q", visible, inFlight, 0, sample,
+              sample.isEmpty() && visible + inFlight == 0);
+          return new Generated(basic(switch (browse) {
+            case NONE -> queue;
+            case COMPLETE -> queue.withBrowse(new QueueState.Browse(NOW, truth, true, visible + inFlight, inFlight, 0));
+            case STOPPED_EARLY -> queue.withBrowse(new QueueState.Browse(NOW,
+                truth.subList(0, Math.max(0, truth.size() - 1)), false, visible + inFlight, inFlight, 0));
+          }), truth);
+        });
+    Arbitrary<Generated> queue = Arbitraries.frequencyOf(
+        Tuple.of(10, present),
+        Tuple.of(1, Arbitraries.just(new Generated(basic(new QueueState.Missing("q")), List.of()))),
+        Tuple.of(1, Arbitraries.just(new Generated(Observation.basic(NOW,
+            Observed.failed(new AwsFailure("sqs", "GetQueueAttributes", AwsFailure.Kind.UNAVAILABLE, "x")),
+            Observed.skipped()), List.of())))); // mostly readable, so plans are not vacuous
     Arbitrary<Instance> instance = Combinators.combine(Arbitraries.of("i-1", "i-2"), Arbitraries.of(Instance.State.class),
             Arbitraries.integers().between(0, 200))
         .as((id, state, minutes) -> new Instance(id, state, NOW.minus(Duration.ofMinutes(minutes)), Map.of("Name", "bfd-test-migrator")));
@@ -218,7 +318,11 @@ class SafetyProperties {
             .as((id, state, known) -> Observed.seen(new SystemdState(id, "c", "Success", Optional.of(state), Optional.of(2),
                 Optional.of("1"), known, "generated")))));
     return Combinators.combine(queue, instances, systemd)
-        .as((q, i, s) -> Observation.basic(NOW, q, i).withSystemd(s));
+        .as((q, i, s) -> new Generated(Observation.basic(NOW, q.observation().queue(), i).withSystemd(s), q.truth()));
+  }
+
+  private static Observation basic(QueueState queue) {
+    return Observation.basic(NOW, Observed.seen(queue), Observed.skipped());
   }
 
   private Arbitrary<Settings> settings() {

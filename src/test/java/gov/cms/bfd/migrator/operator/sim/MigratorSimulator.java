@@ -126,13 +126,18 @@ public final class MigratorSimulator implements AutoCloseable {
     ec2.terminateInstances(b -> b.instanceIds(instanceId));
   }
 
-  /** Log lines as logback writes them (JSON, facts §2.5) into the instance's stream. */
-  public void log(String instanceId, List<String> messages) {
+  /** The environment's log group, as Terraform creates it before any migrator ran. */
+  public void createLogGroup() {
     try {
       logs.createLogGroup(b -> b.logGroupName(logGroup()));
     } catch (ResourceAlreadyExistsException e) {
       // already there
     }
+  }
+
+  /** Log lines as logback writes them (JSON, facts §2.5) into the instance's stream. */
+  public void log(String instanceId, List<String> messages) {
+    createLogGroup();
     try {
       logs.createLogStream(b -> b.logGroupName(logGroup()).logStreamName(instanceId));
     } catch (ResourceAlreadyExistsException e) {

@@ -3,6 +3,7 @@ package gov.cms.bfd.migrator.operator.testbed;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP proxy in front of moto that can hold one kind of AWS call (by its X-Amz-Target, e.g.
  * {@code AmazonSQS.PurgeQueue}) before or after forwarding it, so a test can kill the operator exactly
  * between recording an intent and acting, or between acting and recording the outcome. Counts the calls of
- * that kind that reached moto.
+ * that kind that reached moto. It listens on loopback, or on an address that pods of a node in a container reach
+ * (ClusterE2EIT).
  */
 public final class HoldingProxy implements AutoCloseable {
 
@@ -37,9 +39,14 @@ public final class HoldingProxy implements AutoCloseable {
   private volatile Hold hold = Hold.NONE;
 
   public HoldingProxy(URI target, String heldTarget) throws IOException {
+    this(target, heldTarget, InetAddress.getLoopbackAddress());
+  }
+
+  /** Listening on {@code address} (a free port). */
+  public HoldingProxy(URI target, String heldTarget, InetAddress address) throws IOException {
     this.target = target;
     this.heldTarget = heldTarget;
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server = HttpServer.create(new InetSocketAddress(address, 0), 0);
     server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "holding-proxy");
       t.setDaemon(true);
@@ -50,7 +57,7 @@ public final class HoldingProxy implements AutoCloseable {
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort());
   }
 
   public void hold(Hold where) {
@@ -102,6 +109,12 @@ public final class HoldingProxy implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Lets a held call end (its caller hears nothing), and holds no more calls; the proxy goes on forwarding. */
+  public void release() {
+    hold = Hold.NONE;
+    release.countDown();
   }
 
   private void awaitRelease() throws InterruptedException {

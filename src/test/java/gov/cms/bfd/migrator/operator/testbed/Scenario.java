@@ -42,13 +42,17 @@ public final class Scenario implements AutoCloseable {
     return sim;
   }
 
-  /** A spec for this environment that polls fast (2s idle, 1s active) so tests do not wait. */
+  /**
+   * A spec for this environment that polls fast (2s idle, 1s active) and purges leftovers at once (leftoverAfter 0s:
+   * no deploy pipeline reads the queue unless a test runs one) so tests do not wait.
+   */
   public MigratorDeploymentSpec spec() {
     var spec = new MigratorDeploymentSpec();
     spec.environment = env;
     spec.timing = new TimingSpec();
     spec.timing.pollInterval = "2s";
     spec.timing.activePollInterval = "1s";
+    spec.timing.leftoverAfter = "0s"; // the operator is the queue's only reader here
     return spec;
   }
 
