@@ -26,11 +26,13 @@ import java.util.stream.Stream;
  *
  * <p>The failure mode is one series per environment: {@code mode} (status.failureMode, {@code Unknown} while status
  * has none: not observed yet, suspended, an invalid spec, an environment not bound or claimed) and {@code reason},
- * what an on-call person filters on: the reason of {@code Stalled} while it is True (only a person can move the
- * resource on: {@code AccessDenied}, {@code InvalidSpec}, {@code EnvironmentNotBound}, ...), otherwise the reason of
- * {@code Ready} (the failure mode, what closes the deploy gate, {@code MigrationInProgress}, {@code AwsUnavailable},
- * or {@code ReadyToDeploy}). Beside it, with the same labels, the unix time that condition last changed status: since
- * when the environment has been stalled, not ready, or ready.
+ * what an on-call person filters on, and who moves the environment on: the reason of {@code Stalled} while it is True
+ * (a person: the failure mode, {@code AccessDenied}, {@code InvalidSpec}, {@code EnvironmentNotBound}, ...), else the
+ * reason of {@code Reconciling} while it is True (the operator: {@code MigrationInProgress}, {@code Remediating} while
+ * it repairs or verifies a repair, {@code AwsUnavailable}, {@code QueueCountsSettling}), otherwise the reason of
+ * {@code Ready} ({@code ReadyToDeploy}, {@code EnvironmentNotFound}, {@code Suspended}, ...). Beside it, with the same
+ * labels, the unix time that condition last changed status: since when the environment has been stalled, under
+ * repair, not ready, or ready.
  */
 final class EnvironmentCollector extends Collector implements Collector.Describable {
 
@@ -77,6 +79,7 @@ final class EnvironmentCollector extends Collector implements Collector.Describa
       String mode = status.failureMode == null ? "Unknown" : status.failureMode.name();
       Optional<Condition> why = Conditions.find(status.conditions, ConditionTypes.STALLED)
           .filter(c -> "True".equals(c.status))
+          .or(() -> Conditions.find(status.conditions, ConditionTypes.RECONCILING).filter(c -> "True".equals(c.status)))
           .or(() -> Conditions.find(status.conditions, ConditionTypes.READY));
       var labels = List.of(environment, mode, name, namespace, why.map(c -> c.reason).orElse("Unknown"));
       failureMode.add(new MetricFamilySamples.Sample(EnvironmentMetrics.FAILURE_MODE, FAILURE_MODE, labels, 1));
@@ -137,9 +140,11 @@ final class EnvironmentCollector extends Collector implements Collector.Describa
     return switch (name) {
       case EnvironmentMetrics.DEPLOYABLE -> "1 for the environment's Deployable condition status (True, False or Unknown)";
       case EnvironmentMetrics.FAILURE_MODE -> "1, one series per environment: its runbook failure mode (mode) and why"
-          + " it is stalled or not ready (reason: Stalled's reason while True, else Ready's)";
-      case EnvironmentMetrics.FAILURE_MODE_SINCE -> "Unix time the condition the reason comes from (Stalled while"
-          + " True, else Ready) last changed status: since when the environment has been stalled, not ready, or ready";
+          + " it is stalled, under way or not ready (reason: Stalled's reason while True, else Reconciling's while"
+          + " True, else Ready's)";
+      case EnvironmentMetrics.FAILURE_MODE_SINCE -> "Unix time the condition the reason comes from (Stalled or"
+          + " Reconciling while True, else Ready) last changed status: since when the environment has been stalled,"
+          + " under repair, not ready, or ready";
       case EnvironmentMetrics.PLANNED_ACTIONS -> "Planned actions of the environment by state (AwaitingApproval: a person is needed)";
       case StatusWrites.RECONCILES -> "Reconciles of the MigratorDeployment by this operator process";
       case StatusWrites.METRIC -> "Status writes of the MigratorDeployment by this operator process (only on change)";

@@ -51,7 +51,7 @@ class PrometheusRulesIT {
           .flatMap(r -> java.util.stream.StreamSupport.stream(r.spliterator(), false))
           .map(r -> r.path("alert").asText()).toList();
       assertThat(alerts).containsExactly("MigratorNotDeployable", "MigratorApprovalAwaited", "MigratorAwsAccessDenied",
-          "MigratorOperatorDown");
+          "MigratorEnvironmentNotFound", "MigratorOperatorDown");
       for (String alert : alerts) {
         assertThat(tests).as("alerts-test.yaml tests %s", alert).contains("alertname: " + alert + "\n");
       }

@@ -86,6 +86,22 @@ class EnvironmentMetricsTest {
         .isEqualTo(Instant.parse("2026-11-28T10:20:00Z").getEpochSecond());
   }
 
+  /**
+   * Nothing of the environment exists in AWS: the gate passes (Deployable True) but Ready's reason says so, and the
+   * series carries it: the dashboard's environments by reason and the MigratorEnvironmentNotFound alert read it.
+   */
+  @Test
+  void aMisnamedEnvironmentIsDeployableWithItsOwnReason() {
+    var status = status("True", FailureMode.None);
+    status.conditions = status.conditions.stream().map(c -> c.type.equals(ConditionTypes.READY)
+        ? condition(ConditionTypes.READY, "True", "EnvironmentNotFound", READY_SINCE) : c).toList();
+    reconciled(resource("prdo", "prdo", status));
+
+    assertThat(value("migrator_deployable", "prdo", "status", "True")).isEqualTo(1);
+    assertThat(samples("migrator_failure_mode")).singleElement().satisfies(s -> assertThat(labels(s))
+        .containsEntry("mode", "None").containsEntry("reason", "EnvironmentNotFound"));
+  }
+
   /** Not observed yet, suspended, invalid, not bound or claimed: status has no failure mode, and says why in Ready. */
   @Test
   void noFailureModeYetIsUnknown() {
