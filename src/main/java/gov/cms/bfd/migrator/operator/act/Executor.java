@@ -10,9 +10,12 @@ import gov.cms.bfd.migrator.operator.observe.SystemdOutput;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
 import gov.cms.bfd.migrator.operator.plan.Step;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs the one step a plan allows, after its intent is in status, and follows pending intents to an
@@ -21,12 +24,27 @@ import java.util.Optional;
 @ApplicationScoped
 public class Executor {
 
+  /** AWS deletes what is sent up to 60 seconds after a purge. */
+  public static final Duration AWS_PURGE_WINDOW = Duration.ofSeconds(60);
+
   private final RemediationPort remediation;
   private final CommandPort commands;
+  private final Duration purgeWindow;
 
-  public Executor(RemediationPort remediation, CommandPort commands) {
+  /**
+   * @param purgeWindow AWS's purge window; only an emulator that scales AWS's timings down (the tests' realism layer)
+   *     sets another (migrator.aws.purge-window)
+   */
+  @Inject
+  public Executor(RemediationPort remediation, CommandPort commands,
+      @ConfigProperty(name = "migrator.aws.purge-window", defaultValue = "60s") Duration purgeWindow) {
     this.remediation = remediation;
     this.commands = commands;
+    this.purgeWindow = purgeWindow;
+  }
+
+  public Executor(RemediationPort remediation, CommandPort commands) {
+    this(remediation, commands, AWS_PURGE_WINDOW);
   }
 
   /** The AWS call for a recorded intent; the record as it stands after the call (still Pending, or Failed). */
@@ -81,7 +99,7 @@ public class Executor {
 
   private ActionRecord verify(ActionRecord pending, Observation seen, AwsTarget target, Instant now) {
     return switch (pending.action()) {
-      case PurgeQueue -> Verification.purge(pending, seen, now);
+      case PurgeQueue -> Verification.purge(pending, seen, now, purgeWindow);
       case TerminateInstance -> Verification.termination(pending, seen, now);
       case StopService -> {
         if (pending.reference().isEmpty()) {

@@ -38,22 +38,25 @@ final class Verification {
 
   private Verification() {}
 
-  static ActionRecord purge(ActionRecord pending, Observation seen, Instant now) {
+  /**
+   * @param window how long after a purge AWS deletes what arrives (60 s; an emulator's scaled-down timing in tests)
+   */
+  static ActionRecord purge(ActionRecord pending, Observation seen, Instant now, Duration window) {
     Optional<QueueState> queue = seen.queue().seenValue();
     if (queue.isEmpty()) {
       return pending; // not observed: judge later
     }
-    pending = withWindowMessages(pending, queue.get());
+    pending = withWindowMessages(pending, queue.get(), window);
     boolean empty = queue.get() instanceof QueueState.Missing
         || (queue.get() instanceof QueueState.Present p && !p.holdsMessages());
-    Instant windowEnd = pending.time().plus(Planner.PURGE_SPACING);
+    Instant windowEnd = pending.time().plus(window);
     if (empty && windowEnd.isAfter(now)) {
       // AWS deletes what is sent up to 60 seconds after a purge: until then, empty now says nothing final.
       return pending;
     }
     if (empty) {
-      return pending.with(ActionOutcome.Succeeded, "queue seen empty at " + seen.at() + ", after AWS's 60-second"
-          + " purge window (to " + windowEnd + ")");
+      return pending.with(ActionOutcome.Succeeded, "queue seen empty at " + seen.at() + ", after AWS's purge window"
+          + " (to " + windowEnd + ")");
     }
     // Someone else's purge ran first: once AWS's 60 seconds are over, what it left is planned afresh.
     Duration patience = pending.reference().filter(IN_PROGRESS::equals).isPresent() ? Planner.PURGE_SPACING : PURGE_PATIENCE;
@@ -78,11 +81,11 @@ final class Verification {
    * The purge's evidence with every message seen that was sent inside its 60-second window: AWS may delete it, so it
    * is recorded as possibly deleted by the purge (once).
    */
-  static ActionRecord withWindowMessages(ActionRecord pending, QueueState queue) {
+  static ActionRecord withWindowMessages(ActionRecord pending, QueueState queue, Duration window) {
     if (!(queue instanceof QueueState.Present present)) {
       return pending;
     }
-    Instant windowEnd = pending.time().plus(Planner.PURGE_SPACING);
+    Instant windowEnd = pending.time().plus(window);
     List<String> added = present.messages().stream()
         .filter(m -> !m.sentAt().isBefore(pending.time()) && m.sentAt().isBefore(windowEnd))
         .map(m -> WINDOW + Evidence.item(MessageParser.parse(m)))

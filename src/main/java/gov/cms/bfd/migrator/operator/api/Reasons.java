@@ -6,7 +6,6 @@ public final class Reasons {
   public static final String OBSERVED = "Observed";
   public static final String SUSPENDED = "Suspended";
   public static final String INVALID_SPEC = "InvalidSpec";
-  public static final String AS_EXPECTED = "AsExpected";
   public static final String AWS_UNAVAILABLE = "AwsUnavailable";
   public static final String ACCESS_DENIED = "AccessDenied";
   /** The MigratorEnvironment does not exist or does not list the resource's namespace. */

@@ -1,6 +1,7 @@
 package gov.cms.bfd.migrator.operator.observe;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Reads the queue as DESIGN §3 says: approximate counts first (one call when idle, the URL cached); a
@@ -27,7 +29,7 @@ public class QueueObserver {
   private static final int RECEIVES_MAX = 3;
   private static final int CONFIRM_WAIT_SECONDS = 1;
   /** SQS's approximate counts lag up to a minute. */
-  static final Duration COUNTS_LAG = Duration.ofSeconds(60);
+  public static final Duration AWS_COUNTS_LAG = Duration.ofSeconds(60);
   /** The most messages a browse reads; a queue holding more is never accounted for (a person decides). */
   public static final int BROWSE_MAX = 100;
   static final int BROWSE_RECEIVES = 25;
@@ -40,10 +42,22 @@ public class QueueObserver {
   /** Since when a counts-only queue has counted nothing, by queue URL. */
   private final Map<String, Instant> zeroSince = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final Duration countsLag;
 
-  public QueueObserver(QueuePort port, Clock clock) {
+  /**
+   * @param countsLag how long SQS's counts can lag; only an emulator that scales AWS's timings down (the tests'
+   *     realism layer) sets another (migrator.aws.counts-lag)
+   */
+  @Inject
+  public QueueObserver(QueuePort port, Clock clock,
+      @ConfigProperty(name = "migrator.aws.counts-lag", defaultValue = "60s") Duration countsLag) {
     this.port = port;
     this.clock = clock;
+    this.countsLag = countsLag;
+  }
+
+  public QueueObserver(QueuePort port, Clock clock) {
+    this(port, clock, AWS_COUNTS_LAG);
   }
 
   /**
@@ -95,7 +109,7 @@ public class QueueObserver {
     } else {
       zeroSince.putIfAbsent(url, now);
     }
-    boolean zeroLongEnough = total == 0 && !zeroSince.get(url).plus(COUNTS_LAG).isAfter(now);
+    boolean zeroLongEnough = total == 0 && !zeroSince.get(url).plus(countsLag).isAfter(now);
     return QueueState.Present.countsOnly(url, counts.visible(), counts.inFlight(), counts.delayed(),
         counts.redrivePolicy().orElseThrow(), zeroLongEnough);
   }

@@ -63,6 +63,8 @@ class CrdValidationIT {
             "spec.timing.pollInterval", "must be a Go duration"),
         row("staleAfter without a unit", "timing.staleAfter", "15",
             "spec.timing.staleAfter", "must be a Go duration"),
+        row("leftoverAfter in words", "timing.leftoverAfter", "5 minutes",
+            "spec.timing.leftoverAfter", "must be a Go duration"),
         row("activePollInterval longer than pollInterval", "timing.activePollInterval", "1m",
             "spec.timing.activePollInterval", "must not be longer than pollInterval"),
         row("activePollInterval under a second", "timing.activePollInterval", "500ms",
@@ -205,7 +207,7 @@ class CrdValidationIT {
     assertThat(created.getAdditionalProperties().get("spec")).isEqualTo(Map.of(
         "environment", "prod-sbx",
         "timing", Map.of("pollInterval", "30s", "activePollInterval", "5s", "staleAfter", "15m",
-            "maxMigrationDuration", "2h"),
+            "maxMigrationDuration", "2h", "leftoverAfter", "5m"),
         "remediation", Map.of("mode", "Auto", "purgeQueue", true, "stopService", false,
             "terminateInstance", false, "afterFailure", "Approve", "maxActionsPerHour", 4),
         "suspend", false));

@@ -96,7 +96,7 @@ class QueueObserverTest {
     var observer = new QueueObserver(port, clock);
 
     var first = (QueueState.Present) observer.observe(TARGET, "q", false).seenValue().orElseThrow();
-    clock.advance(QueueObserver.COUNTS_LAG.minusSeconds(1));
+    clock.advance(QueueObserver.AWS_COUNTS_LAG.minusSeconds(1));
     var notYet = (QueueState.Present) observer.observe(TARGET, "q", false).seenValue().orElseThrow();
     clock.advance(java.time.Duration.ofSeconds(1));
     var then = (QueueState.Present) observer.observe(TARGET, "q", false).seenValue().orElseThrow();

@@ -14,6 +14,7 @@ import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.Scenario;
+import gov.cms.bfd.migrator.operator.testbed.ShiftableClock;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -63,6 +64,9 @@ class KubectlPluginIT {
   @Inject
   KubernetesClient client;
 
+  @Inject
+  ShiftableClock clock;
+
   private final List<Scenario> scenarios = new ArrayList<>();
   private String testName;
 
@@ -91,6 +95,7 @@ class KubectlPluginIT {
   @AfterEach
   void tearDown() {
     scenarios.forEach(Scenario::close);
+    clock.reset();
   }
 
   @Test
@@ -130,6 +135,8 @@ class KubectlPluginIT {
     assertThat(result.exit()).as(result.toString()).isZero();
     assertThat(result.out()).contains("Approved plan " + fingerprint + " of md/" + failed.env() + " in namespace "
         + NAMESPACE + " as alice").contains("PurgeQueue: AwaitingApproval");
+    failed.awaitPurgeInProgress(WAIT);
+    clock.shift(Duration.ofSeconds(61)); // past AWS's 60-second purge window, without waiting a minute
     var md = failed.awaitStatus(WAIT, m -> m.getStatus().history != null
         && m.getStatus().history.get(0).outcome == ActionOutcome.Succeeded);
     assertThat(md.getMetadata().getAnnotations()).containsEntry(APPROVE, fingerprint).containsEntry(APPROVED_BY, "alice");
@@ -292,6 +299,8 @@ class KubectlPluginIT {
         .contains("History (newest first): none");
 
     plugin("--as", "alice", "-n", NAMESPACE, "approve", failed.env());
+    failed.awaitPurgeInProgress(WAIT);
+    clock.shift(Duration.ofSeconds(61)); // past AWS's 60-second purge window, without waiting a minute
     var md = failed.awaitStatus(WAIT, m -> m.getStatus().history != null
         && m.getStatus().history.get(0).outcome == ActionOutcome.Succeeded);
     var entry = md.getStatus().history.get(0);

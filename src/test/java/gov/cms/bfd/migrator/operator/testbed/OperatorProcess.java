@@ -67,6 +67,9 @@ public final class OperatorProcess implements AutoCloseable {
     builder.environment().put("AWS_ACCESS_KEY_ID", "testing");
     builder.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
     builder.environment().put("AWS_REGION", "us-east-1");
+    // AWS's purge window and counts lag at the timings the tests' realism layer runs them (application.properties).
+    builder.environment().put("MIGRATOR_AWS_PURGE_WINDOW", "5s");
+    builder.environment().put("MIGRATOR_AWS_COUNTS_LAG", "3s");
     builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
     builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
     builder.environment().putAll(env);

@@ -2,8 +2,12 @@ package gov.cms.bfd.migrator.operator.testbed;
 
 import static org.awaitility.Awaitility.await;
 
+import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.api.ActionType;
+import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
+import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.api.TimingSpec;
 import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
 import io.fabric8.kubernetes.api.model.Event;
@@ -77,6 +81,18 @@ public final class Scenario implements AutoCloseable {
   /** The resource once {@code done} holds for it. */
   public MigratorDeployment awaitStatus(Duration atMost, Predicate<MigratorDeployment> done) {
     return await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(this::get, m -> m != null && done.test(m));
+  }
+
+  /**
+   * Waits for the operator's purge to be recorded, pending, with Deployable False and reason PurgeInProgress: AWS
+   * deletes what is sent up to 60 seconds after a purge, so the purge is not verified before that.
+   */
+  public MigratorDeployment awaitPurgeInProgress(Duration atMost) {
+    return awaitStatus(atMost, m -> m.getStatus() != null && m.getStatus().conditions != null
+        && m.getStatus().conditions.stream().anyMatch(c -> ConditionTypes.DEPLOYABLE.equals(c.type)
+            && "False".equals(c.status) && Reasons.PURGE_IN_PROGRESS.equals(c.reason))
+        && m.getStatus().history != null && m.getStatus().history.get(0).action == ActionType.PurgeQueue
+        && m.getStatus().history.get(0).outcome == ActionOutcome.Pending);
   }
 
   /** The Events with that reason about this environment's resource. */
