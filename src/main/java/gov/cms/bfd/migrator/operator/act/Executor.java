@@ -33,11 +33,11 @@ public class Executor {
 
   /**
    * @param purgeWindow AWS's purge window; only an emulator that scales AWS's timings down (the tests' realism layer)
-   *     sets another (migrator.aws.purge-window)
+   *     sets another (migrator.aws-timing.purge-window)
    */
   @Inject
   public Executor(RemediationPort remediation, CommandPort commands,
-      @ConfigProperty(name = "migrator.aws.purge-window", defaultValue = "60s") Duration purgeWindow) {
+      @ConfigProperty(name = "migrator.aws-timing.purge-window", defaultValue = "60s") Duration purgeWindow) {
     this.remediation = remediation;
     this.commands = commands;
     this.purgeWindow = purgeWindow;

@@ -46,11 +46,11 @@ public class QueueObserver {
 
   /**
    * @param countsLag how long SQS's counts can lag; only an emulator that scales AWS's timings down (the tests'
-   *     realism layer) sets another (migrator.aws.counts-lag)
+   *     realism layer) sets another (migrator.aws-timing.counts-lag)
    */
   @Inject
   public QueueObserver(QueuePort port, Clock clock,
-      @ConfigProperty(name = "migrator.aws.counts-lag", defaultValue = "60s") Duration countsLag) {
+      @ConfigProperty(name = "migrator.aws-timing.counts-lag", defaultValue = "60s") Duration countsLag) {
     this.port = port;
     this.clock = clock;
     this.countsLag = countsLag;

@@ -60,8 +60,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the queue holds messages or an instance runs (checked on every version a watch delivers, against moto);
  * the observed conditions Unknown with reason AwsUnavailable or AccessDenied on every version while faulted;
  * and after the fault clears, the conditions from before the fault again or the action completed (the purge
- * reached AWS), within two poll intervals, and the action verified (Deployable=True) within two more active
- * polls. The matrix and its totals are printed at the end; `acted` is when the purge reached moto, relative to
+ * reached AWS), within two poll intervals, and the action verified (Deployable=True) within AWS's purge window (at
+ * the tests' timing) and two more active polls. The matrix and its totals are printed at the end; `acted` is when the purge reached moto, relative to
  * the fault clearing (negative: AWS acted while faulted and the answer was lost).
  */
 @ExtendWith(MotoReset.class)
@@ -73,10 +73,11 @@ class FaultMatrixProcessIT {
   /** Recovery must come within two poll intervals of the fault clearing. */
   private static final Duration RECOVERY_BOUND = POLL.multipliedBy(2);
   /**
-   * An action is verified one reconcile after it ran: an active poll later, with a 1-second long poll that
-   * confirms the queue empty before the gate opens.
+   * A purge is verified once AWS's purge window is over (at the tests' timing), at the next reconcile: an active poll
+   * later, with a 1-second long poll that confirms the queue empty before the gate opens.
    */
-  private static final Duration VERIFIED_BOUND = RECOVERY_BOUND.plus(ACTIVE_POLL.multipliedBy(2));
+  private static final Duration VERIFIED_BOUND = RECOVERY_BOUND.plus(OperatorProcess.PURGE_WINDOW)
+      .plus(ACTIVE_POLL.multipliedBy(2));
   /** The test bed's admin (its client certificate's CN), who approves here. */
   private static final String ADMIN = "kubeapitest";
   private static final List<String> OBSERVED = List.of(ConditionTypes.QUEUE_EMPTY, ConditionTypes.INSTANCE_ABSENT,
@@ -285,7 +286,7 @@ class FaultMatrixProcessIT {
             + ", beyond two poll intervals (" + RECOVERY_BOUND.toSeconds() + " s)");
     cell.verify(cell.verified != null && cell.verified <= VERIFIED_BOUND.toMillis() / 1000.0,
         "verified " + (cell.verified == null ? "never" : String.format("after %.1f s", cell.verified))
-            + ", beyond two poll intervals and two active polls (" + VERIFIED_BOUND.toSeconds() + " s)");
+            + ", beyond two poll intervals, the purge window and two active polls (" + VERIFIED_BOUND.toSeconds() + " s)");
   }
 
   // ---- the scenarios ----------------------------------------------------------------------------------

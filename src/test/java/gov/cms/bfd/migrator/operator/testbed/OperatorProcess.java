@@ -21,6 +21,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OperatorProcess implements AutoCloseable {
 
+  /** AWS's 60-second purge window at the tests' timing (the realism layer's, and %test in application.properties). */
+  public static final Duration PURGE_WINDOW = Duration.ofSeconds(5);
+  /** SQS's counts lag at the tests' timing. */
+  public static final Duration COUNTS_LAG = Duration.ofSeconds(3);
+
   private final Process process;
   private final Path log;
   private final URI base;
@@ -68,8 +73,8 @@ public final class OperatorProcess implements AutoCloseable {
     builder.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
     builder.environment().put("AWS_REGION", "us-east-1");
     // AWS's purge window and counts lag at the timings the tests' realism layer runs them (application.properties).
-    builder.environment().put("MIGRATOR_AWS_PURGE_WINDOW", "5s");
-    builder.environment().put("MIGRATOR_AWS_COUNTS_LAG", "3s");
+    builder.environment().put("MIGRATOR_AWS_TIMING_PURGE_WINDOW", PURGE_WINDOW.toSeconds() + "s");
+    builder.environment().put("MIGRATOR_AWS_TIMING_COUNTS_LAG", COUNTS_LAG.toSeconds() + "s");
     builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
     builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
     builder.environment().putAll(env);
