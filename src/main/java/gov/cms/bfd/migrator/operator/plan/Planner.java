@@ -184,6 +184,11 @@ public final class Planner {
       return step.blocked("circuit breaker: " + lastHour + " action(s) in the last hour, spec.remediation.maxActionsPerHour is "
           + remediation.maxActionsPerHour());
     }
+    if (step.action() == ActionType.PurgeQueue && !browsed(seen) && partlyRead(seen)) {
+      // The sample missed some of the counted messages (in AWS a short poll returns a subset): the verdict, and so
+      // whether a person must approve, waits for the whole-queue read.
+      return step.waiting(BROWSE_FIRST);
+    }
     Optional<String> unrecorded = step.action() == ActionType.PurgeQueue ? unrecorded(seen) : Optional.empty();
     // S11: afterFailure gates a termination as it gates a purge: both remove the evidence of a failed run.
     boolean failureEvidence = switch (step.action()) {
@@ -232,6 +237,11 @@ public final class Planner {
 
   private static boolean browsed(Observation seen) {
     return present(seen).map(q -> q.countsOnly() || q.browse().isPresent()).orElse(true);
+  }
+
+  /** Whether the sample read fewer distinct messages than the queue counts (a queue read by counts only never is). */
+  private static boolean partlyRead(Observation seen) {
+    return present(seen).filter(q -> !q.countsOnly() && q.messages().size() < q.counted()).isPresent();
   }
 
   private static Optional<QueueState.Present> present(Observation seen) {
