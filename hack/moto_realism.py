@@ -106,9 +106,14 @@ BEHAVIOURS = [
               ["invocationDoesNotExistSeconds"]),
     Behaviour("runCommandRunsOnTheInstance",
               "For an instance whose systemd units a simulator registered (PUT /moto-realism/units/...), "
-              "AWS-RunShellScript's `systemctl show UNIT -p ...` prints the unit's properties and `systemctl stop "
-              "UNIT` stops it, as on the instance; other instances answer as moto does (Success, no output).",
-              "SSM Run Command runs the document's script on the instance and returns its standard output",
+              "AWS-RunShellScript's `systemctl show [-p NAME ...] [--] UNIT` prints the unit's properties (LoadState="
+              "loaded unless the simulator says otherwise; a unit not registered is LoadState=not-found) and "
+              "`systemctl stop [--] UNIT` stops it, as on the instance. The script runs as a shell runs it: `&&`, "
+              "`||`, `;` and new lines; a stop of a unit not loaded, or of one registered with stopFails, fails "
+              "(exit 5 or 1, systemctl's words on standard error), and a script that ends non-zero makes the "
+              "invocation Failed. Other instances answer as moto does (Success, no output).",
+              "SSM Run Command runs the document's script on the instance and returns its standard output and error; "
+              "AWS-RunShellScript reports a script that exits non-zero as Failed, with its exit code as ResponseCode",
               []),
     Behaviour("logPagesCanBeEmptyWithAToken",
               "GetLogEvents answers, with chance emptyLogPageChance, 1 to emptyLogPagesMax empty pages with new "
@@ -515,9 +520,14 @@ def install():
                           "script": script[:1000]})
             if CONFIG.on("runCommandRunsOnTheInstance"):
                 for invocation in command.invocations:
-                    output = run_on_instance(invocation["InstanceId"], script)
-                    if output is not None:
-                        invocation["StandardOutputContent"] = output
+                    ran = run_on_instance(invocation["InstanceId"], script)
+                    if ran is not None:
+                        out, err, code = ran
+                        invocation["StandardOutputContent"] = out
+                        invocation["StandardErrorContent"] = err
+                        invocation["ResponseCode"] = code
+                        if code != 0:
+                            invocation["Status"] = invocation["StatusDetails"] = "Failed"
         return command
 
     @wrap(SimpleSystemManagerBackend, "get_command_invocation")
@@ -578,60 +588,94 @@ def managed(account_id, region, instance_id):
     return tags.get(UNMANAGED_TAG, "true").lower() != "false"
 
 
-SYSTEMCTL = re.compile(r"\bsystemctl\b([^;&|\n]*)")
-DEFAULT_SHOW = ["ActiveState", "ExecMainStatus", "ExecMainCode"]
-
-
-def systemctl_args(text):
-    """systemctl's command line as systemctl reads it: options anywhere before `--`, then the verb and the unit;
-    `-p NAME`, `-pNAME`, `--property NAME` and `--property=NAME` name properties (also comma-separated)."""
-    try:
-        args = shlex.split(text)
-    except ValueError:
-        return None, None, []
-    verb, unit, names, options_done, i = None, None, [], False, 0
-    while i < len(args):
-        arg = args[i]
-        if not options_done and arg == "--":
-            options_done = True
-        elif not options_done and arg in ("-p", "--property"):
-            i += 1
-            names += args[i].split(",") if i < len(args) else []
-        elif not options_done and arg.startswith("--property="):
-            names += arg.split("=", 1)[1].split(",")
-        elif not options_done and arg.startswith("-p") and not arg.startswith("--"):
-            names += arg[2:].split(",")
-        elif not options_done and arg.startswith("-"):
-            pass  # --no-pager and the like
-        elif verb is None:
-            verb = arg
-        elif unit is None:
-            unit = arg
-        i += 1
-    return verb, unit, [n for n in names if n]
+RUNNING_STATES = ("active", "activating", "reloading")
 
 
 def run_on_instance(instance_id, script):
-    """What `systemctl stop/show` print on an instance whose units a simulator registered; None otherwise."""
+    """What a script's `systemctl` commands print on an instance whose units a simulator registered, and how the script
+    ends, as a shell runs it: (standard output, standard error, exit status); None for an instance no simulator
+    described. Commands other than systemctl print nothing and succeed."""
     if not any(key[0] == instance_id for key in STATE.units):
         return None
-    output = []
-    for match in SYSTEMCTL.finditer(script):
-        verb, unit, names = systemctl_args(match.group(1))
-        if unit is None or verb not in ("stop", "show"):
-            continue
+    out, err = [], []
+    status = 0
+    for line in re.split(r"[;\n]", script):
+        status = 0
+        # `a && b || c`, left to right: && runs the next command if the last one succeeded, || if it failed.
+        parts = re.split(r"(&&|\|\|)", line)
+        run = True
+        for i, part in enumerate(parts):
+            if part == "&&":
+                run = status == 0
+                continue
+            if part == "||":
+                run = status != 0
+                continue
+            if run and part.strip():
+                status = systemctl(instance_id, part, out, err)
+    return "".join(out), "".join(err), status
+
+
+def systemctl(instance_id, command, out, err):
+    """One simple command; `systemctl stop|show|status` as systemd answers them, anything else as `true`."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        err.append(f"sh: syntax error: {command.strip()}\n")
+        return 2
+    while words and words[0] in ("sudo", "--"):
+        words = words[1:]
+    if not words or words[0] != "systemctl":
+        return 0
+    verb, units, properties, options_done = None, [], [], False
+    rest = iter(words[1:])
+    for word in rest:
+        if not options_done and word == "--":
+            options_done = True
+        elif not options_done and word in ("-p", "--property"):
+            properties += next(rest, "").split(",")
+        elif not options_done and word.startswith("--property="):
+            properties += word.split("=", 1)[1].split(",")
+        elif not options_done and word.startswith("-p") and len(word) > 2:
+            properties += word[2:].split(",")
+        elif not options_done and word.startswith("-"):
+            continue  # --no-pager and the like
+        elif verb is None:
+            verb = word
+        else:
+            units.append(word)
+    properties = [p for p in properties if p] or ["ActiveState", "ExecMainStatus", "ExecMainCode"]
+    status = 0
+    for unit in units:
         key = (instance_id, unit)
+        props = STATE.units.get(key)
+        loaded = props is not None and props.get("LoadState", "loaded") == "loaded"
         if verb == "stop":
-            props = STATE.units.get(key)
-            if props and props.get("ActiveState") in ("active", "activating", "reloading"):
+            if not loaded:
+                err.append(f"Failed to stop {unit}: Unit {unit} not loaded.\n")
+                status = 5
+            elif props.get("stopFails"):
+                err.append(f"Job for {unit} failed because the control process exited with error code.\n"
+                           f"See \"systemctl status {unit}\" and \"journalctl -xeu {unit}\" for details.\n")
+                status = 1
+            elif props.get("ActiveState") in RUNNING_STATES:
                 props.update(ActiveState="inactive", ExecMainCode="2", ExecMainStatus="15", stoppedBy=caller(),
                              stoppedAt=time.time())
-        else:
-            props = STATE.units.get(key) or {"LoadState": "not-found", "ActiveState": "inactive",
-                                             "ExecMainStatus": "0", "ExecMainCode": "0"}
-            for name in names or DEFAULT_SHOW:
-                output.append(f"{name}={props.get(name, '')}")
-    return "\n".join(output) + ("\n" if output else "")
+        elif verb == "show":
+            shown = props if props is not None else {"LoadState": "not-found", "ActiveState": "inactive",
+                                                     "ExecMainPID": "0", "ExecMainStatus": "0", "ExecMainCode": "0"}
+            for name in properties:
+                value = shown.get(name, "loaded" if name == "LoadState" else "")
+                out.append(f"{name}={value}\n")
+        elif verb == "status":
+            if not loaded:
+                err.append(f"Unit {unit} could not be found.\n")
+                status = 4
+            else:
+                active = props.get("ActiveState", "")
+                out.append(f"* {unit}\n   Loaded: loaded\n   Active: {active}\n")
+                status = 0 if active in RUNNING_STATES else 3
+    return status
 
 
 # ---- the WSGI middleware: the control endpoint, and who calls ----------------------------------------------------

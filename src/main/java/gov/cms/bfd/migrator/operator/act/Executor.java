@@ -111,8 +111,8 @@ public class Executor {
         String instanceId = pending.target().split("/", 2)[0];
         try {
           Optional<CommandPort.Invocation> invocation = commands.invocation(target, pending.reference().get(), instanceId);
-          yield Verification.stop(pending, invocation.map(i -> SystemdOutput.parse(instanceId, pending.reference().get(), i)),
-              invocation, now);
+          yield Verification.stop(pending, invocation.map(i -> SystemdOutput.parse(instanceId, pending.reference().get(),
+              pending.time(), i)), invocation, now);
         } catch (AwsCallException e) {
           yield pending; // look again on the next reconcile
         }

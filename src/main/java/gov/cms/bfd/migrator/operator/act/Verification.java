@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * How a pending intent is judged from what is observed after it (pure). An intent whose call may never
@@ -34,7 +33,6 @@ final class Verification {
   static final Duration PURGE_PATIENCE = Duration.ofSeconds(90);
   static final Duration TERMINATE_PATIENCE = Duration.ofMinutes(5);
   static final Duration COMMAND_PATIENCE = Duration.ofMinutes(2);
-  private static final Set<String> RUNNING = Set.of("active", "activating", "deactivating", "reloading");
 
   private Verification() {}
 
@@ -121,6 +119,12 @@ final class Verification {
     return pending.with(ActionOutcome.Inconclusive, "instance still " + instance.get().state().ec2Name() + " at " + seen.at());
   }
 
+  /**
+   * A stop is judged by its own command: the script stops the unit and prints its state only if the stop succeeded
+   * ({@code &&}), so SSM's Failed is a stop that failed (systemctl's words are on standard error), and a Success shows
+   * the unit as the stop left it. A status that does not say whether the script ran (TimedOut, Undeliverable, ...)
+   * proves nothing either way.
+   */
   static ActionRecord stop(ActionRecord pending, Optional<SystemdState> state, Optional<CommandPort.Invocation> invocation,
       Instant now) {
     boolean waiting = invocation.isEmpty() || !invocation.get().terminal();
@@ -130,13 +134,25 @@ final class Verification {
               + invocation.map(CommandPort.Invocation::status).orElse("unknown to SSM") + " after " + COMMAND_PATIENCE.toMinutes()
               + " minutes (Delayed, undeliverable?)");
     }
+    if ("Failed".equals(invocation.get().status())) {
+      String said = invocation.get().standardError().isBlank() ? "no error output"
+          : "\"" + firstLine(invocation.get().standardError()) + "\"";
+      return pending.with(ActionOutcome.Failed, "systemctl stop failed: SSM command " + pending.reference().orElse("?")
+          + " ended Failed (" + said + "); the service is not stopped");
+    }
     SystemdState systemd = state.orElseThrow();
-    if (!systemd.known()) {
-      return pending.with(ActionOutcome.Inconclusive, systemd.why());
-    }
-    if (systemd.activeState().filter(RUNNING::contains).isPresent()) {
-      return pending.with(ActionOutcome.Failed, "after systemctl stop the unit is still " + systemd.activeState().get());
-    }
-    return pending.with(ActionOutcome.Succeeded, "stopped: " + systemd.why());
+    return switch (systemd.unit()) {
+      case RUNNING -> pending.with(ActionOutcome.Failed, "after systemctl stop the unit is still "
+          + systemd.activeState().orElse("running") + " (" + systemd.why() + ")");
+      case NOT_LOADED -> pending.with(ActionOutcome.Failed, "the unit is not loaded, so nothing was stopped ("
+          + systemd.why() + ")");
+      case ENDED, NEVER_STARTED -> pending.with(ActionOutcome.Succeeded, "stopped: " + systemd.why());
+      case UNKNOWN, UNREACHABLE -> pending.with(ActionOutcome.Inconclusive, systemd.why());
+    };
+  }
+
+  private static String firstLine(String text) {
+    String line = text.strip().split("\\R", 2)[0];
+    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 }

@@ -27,4 +27,8 @@ public class HistoryEntry {
   public String reference;
   @JsonPropertyDescription("The messages it removed or the run it ended, kept before it ran (S2).")
   public List<String> evidence;
+  @JsonPropertyDescription("The last run as the operator knew it when it acted (status.lastRun then): after a purge or a"
+      + " termination removed its evidence, status.lastRun and MigrationSucceeded keep telling it until a newer run"
+      + " appears (S12).")
+  public LastRun run;
 }

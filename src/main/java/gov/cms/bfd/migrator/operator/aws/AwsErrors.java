@@ -19,6 +19,12 @@ public final class AwsErrors {
       "UnauthorizedOperation", "AuthorizationError", "AuthorizationErrorException", "NotAuthorized",
       "UnrecognizedClientException", "InvalidClientTokenId", "SignatureDoesNotMatch");
 
+  /**
+   * SSM's answer to a SendCommand for an instance it does not manage (no registered agent, not running, not there):
+   * not an outage; a person reaches the instance over SSH.
+   */
+  static final String INVALID_INSTANCE_ID = "InvalidInstanceId";
+
   /** Error codes that answer "it does not exist" (QueueDoesNotExist, ParameterNotFound, ...). */
   private static final Set<String> NOT_FOUND = Set.of("NonExistentQueue", "QueueDoesNotExist", "NotFound",
       "InvocationDoesNotExist");
@@ -42,8 +48,11 @@ public final class AwsErrors {
       String message = serviceError.awsErrorDetails() == null ? serviceError.getMessage()
           : serviceError.awsErrorDetails().errorMessage();
       String detail = (code == null ? "HTTP " + serviceError.statusCode() : code) + (message == null ? "" : ": " + message);
-      if (code != null && ACCESS_DENIED.contains(code)) {
+      if (deniedCode(code)) {
         return new AwsFailure(service, operation, AwsFailure.Kind.ACCESS_DENIED, detail);
+      }
+      if (INVALID_INSTANCE_ID.equals(code)) {
+        return new AwsFailure(service, operation, AwsFailure.Kind.NOT_MANAGED, detail);
       }
       return new AwsFailure(service, operation, AwsFailure.Kind.UNAVAILABLE, detail);
     }
@@ -78,8 +87,11 @@ public final class AwsErrors {
       return "unavailable";
     }
     String code = serviceError.awsErrorDetails() == null ? null : serviceError.awsErrorDetails().errorCode();
-    if (code != null && ACCESS_DENIED.contains(code)) {
+    if (deniedCode(code)) {
       return "access_denied";
+    }
+    if (INVALID_INSTANCE_ID.equals(code)) {
+      return "not_managed";
     }
     if (code != null && NOT_FOUND.stream().anyMatch(code::contains)) {
       return "not_found";
@@ -91,6 +103,23 @@ public final class AwsErrors {
       return "server_error";
     }
     return "client_error";
+  }
+
+  /**
+   * Whether an error code says only a person can help: a permission the role lacks, or a KMS key behind an encrypted
+   * queue that the role may not use or that is disabled, pending deletion or missing (SQS answers KmsAccessDenied,
+   * KmsDisabled, KmsInvalidState, KmsNotFound, ... and, in its older protocol, KMS.AccessDeniedException,
+   * KMS.DisabledException, ...). KMS throttling is the exception: waiting helps.
+   */
+  static boolean deniedCode(String code) {
+    if (code == null) {
+      return false;
+    }
+    if (ACCESS_DENIED.contains(code)) {
+      return true;
+    }
+    boolean kms = code.startsWith("Kms") || code.startsWith("KMS.") || code.startsWith("KMS_");
+    return kms && !code.contains("Throttl");
   }
 
   private static AwsServiceException serviceError(Throwable error) {

@@ -2,27 +2,26 @@ package gov.cms.bfd.migrator.operator.aws;
 
 import static gov.cms.bfd.migrator.operator.aws.AwsErrors.call;
 
+import gov.cms.bfd.migrator.operator.observe.AwsCallException;
+import gov.cms.bfd.migrator.operator.observe.AwsFailure;
 import gov.cms.bfd.migrator.operator.observe.AwsTarget;
 import gov.cms.bfd.migrator.operator.observe.LogExcerpt;
 import gov.cms.bfd.migrator.operator.observe.LogPort;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OrderBy;
+import java.util.function.Function;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 
 /**
- * {@link LogPort} on CloudWatch Logs: the tail of one stream (the instance id), read newest first, page by page. AWS
- * documents that GetLogEvents "can return empty results while there are more log events available through the
- * token", and that the end is the token coming back as it was sent: a page is never the whole answer by itself.
+ * {@link LogPort} on CloudWatch Logs: the tail of one stream (the instance id), read newest first, page by page until
+ * the token repeats.
  */
 @ApplicationScoped
 public class CloudWatchLogAdapter implements LogPort {
-
-  /** Pages read for one tail at most, empty ones included, so a token that never repeats cannot keep a reconcile. */
-  static final int MAX_PAGES = 10;
 
   private final AwsClients clients;
 
@@ -30,47 +29,63 @@ public class CloudWatchLogAdapter implements LogPort {
     this.clients = clients;
   }
 
+  /** Pages read at most for one tail: AWS's empty pages are few; a stream that keeps answering them is not read. */
+  static final int MAX_PAGES = 25;
+
   @Override
-  public Optional<LogExcerpt> tail(AwsTarget target, String group, Optional<String> stream, int maxLines) {
-    Optional<String> streamName = stream.isPresent() ? stream : latestStream(target, group);
-    if (streamName.isEmpty()) {
-      return Optional.empty();
-    }
+  public Optional<LogExcerpt> tail(AwsTarget target, String group, String stream, int maxLines) {
+    Optional<String> streamName = Optional.of(stream);
     return call("logs", "GetLogEvents", () -> {
       try {
-        return Optional.of(new LogExcerpt(group, streamName.get(), newest(target, group, streamName.get(), maxLines)));
+        List<LogExcerpt.Line> lines = newestLines(token -> {
+          var page = clients.logs(target).getLogEvents(b -> b.logGroupName(group).logStreamName(streamName.get())
+              .startFromHead(false).limit(maxLines).nextToken(token.orElse(null)));
+          return new Page(page.events().stream()
+              .map(e -> new LogExcerpt.Line(Instant.ofEpochMilli(e.timestamp()), e.message())).toList(),
+              Optional.ofNullable(page.nextBackwardToken()));
+        }, maxLines, MAX_PAGES).orElseThrow(() -> emptyPages(group, streamName.get()));
+        return Optional.of(new LogExcerpt(group, streamName.get(), lines));
       } catch (ResourceNotFoundException e) {
         return Optional.empty();
       }
     });
   }
 
+  /** One page of GetLogEvents read backwards: its events, oldest first, and the token for the page before it. */
+  record Page(List<LogExcerpt.Line> lines, Optional<String> backwardToken) {}
+
   /**
-   * The newest {@code maxLines} events of the stream, oldest first: pages read backwards from the end of the stream,
-   * following nextBackwardToken past empty pages, until enough lines, the token repeating (the start of the stream),
-   * or {@link #MAX_PAGES}.
+   * The newest {@code maxLines} events of a stream, read backwards from its end page by page until there are enough or
+   * the token repeats (the start of the stream). CloudWatch may answer a page with no events and a new token while
+   * older events exist, so an empty page is not the end. Empty when {@code maxPages} pages brought neither.
    */
-  private List<LogExcerpt.Line> newest(AwsTarget target, String group, String stream, int maxLines) {
-    List<LogExcerpt.Line> lines = new ArrayList<>();
-    String token = null;
-    for (int page = 0; page < MAX_PAGES && lines.size() < maxLines; page++) {
-      String asked = token;
-      int wanted = maxLines - lines.size();
-      var answer = clients.logs(target).getLogEvents(b -> {
-        b.logGroupName(group).logStreamName(stream).startFromHead(false).limit(wanted);
-        if (asked != null) {
-          b.nextToken(asked);
-        }
-      });
-      List<LogExcerpt.Line> older = answer.events().stream()
-          .map(e -> new LogExcerpt.Line(Instant.ofEpochMilli(e.timestamp()), e.message())).toList();
-      lines.addAll(0, older.subList(Math.max(0, older.size() - wanted), older.size()));
-      token = answer.nextBackwardToken();
-      if (token == null || token.equals(asked)) {
-        break;
+  static Optional<List<LogExcerpt.Line>> newestLines(Function<Optional<String>, Page> read, int maxLines, int maxPages) {
+    Deque<LogExcerpt.Line> lines = new ArrayDeque<>();
+    Optional<String> token = Optional.empty();
+    for (int pages = 0; pages < maxPages; pages++) {
+      Page page = read.apply(token);
+      List<LogExcerpt.Line> events = page.lines();
+      for (int i = events.size() - 1; i >= 0 && lines.size() < maxLines; i--) {
+        lines.addFirst(events.get(i));
       }
+      boolean start = page.backwardToken().isEmpty() || page.backwardToken().equals(token);
+      if (lines.size() >= maxLines || start) {
+        return Optional.of(List.copyOf(lines));
+      }
+      token = page.backwardToken();
     }
-    return lines;
+    // Out of pages: what was read is the stream's newest part; nothing read at all is no answer.
+    return lines.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(lines));
+  }
+
+  /**
+   * CloudWatch kept answering empty pages with new tokens: no event read and no sign of the stream's start, so the log
+   * is not observed (a retry reads it again), rather than read as empty.
+   */
+  private static AwsCallException emptyPages(String group, String stream) {
+    return new AwsCallException(new AwsFailure("logs", "GetLogEvents", AwsFailure.Kind.UNAVAILABLE, MAX_PAGES
+        + " pages of " + group + " stream " + stream + " came back without an event and without reaching the start of"
+        + " the stream"), null);
   }
 
   @Override
@@ -86,15 +101,4 @@ public class CloudWatchLogAdapter implements LogPort {
     });
   }
 
-  private Optional<String> latestStream(AwsTarget target, String group) {
-    return call("logs", "DescribeLogStreams", () -> {
-      try {
-        return clients.logs(target).describeLogStreams(b -> b.logGroupName(group).orderBy(OrderBy.LAST_EVENT_TIME)
-                .descending(true).limit(1))
-            .logStreams().stream().findFirst().map(s -> s.logStreamName());
-      } catch (ResourceNotFoundException e) {
-        return Optional.empty();
-      }
-    });
-  }
 }

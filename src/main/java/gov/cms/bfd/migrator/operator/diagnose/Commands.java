@@ -5,6 +5,7 @@ import gov.cms.bfd.migrator.operator.model.Shell;
 import gov.cms.bfd.migrator.operator.observe.Instance;
 import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
+import gov.cms.bfd.migrator.operator.observe.SystemdState;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -25,6 +26,11 @@ public final class Commands {
 
   public String region() {
     return Shell.quote(settings.region());
+  }
+
+  /** The region as it is, unquoted (to go inside a JSON value that is quoted as a whole). */
+  public String regionName() {
+    return settings.region();
   }
 
   public String queueUrl() {
@@ -71,12 +77,22 @@ public final class Commands {
    * Every page: the CLI follows the tokens itself.
    */
   public String logs(Optional<Instance> instance) {
-    String stream = instance.map(i -> Shell.quote(i.id()))
-        .orElse("\"$(aws logs describe-log-streams --region " + region() + " --log-group-name "
-            + Shell.quote(settings.logGroup()) + " --order-by LastEventTime --descending --max-items 1"
-            + " --query 'logStreams[0].logStreamName' --output text)\"");
+    if (instance.isEmpty()) {
+      // One stream per instance id: the stream written to last may be another instance's, so the person picks.
+      return "aws logs describe-log-streams --region " + region() + " --log-group-name " + Shell.quote(settings.logGroup())
+          + " --order-by LastEventTime --descending --max-items 5 --query 'logStreams[].[logStreamName,lastEventTimestamp]'"
+          + " --output text (one stream per instance id: pick the run's instance), then aws logs get-log-events --region "
+          + region() + " --log-group-name " + Shell.quote(settings.logGroup()) + " --log-stream-name INSTANCE_ID"
+          + " --start-from-head --output text --query 'events[].message'";
+    }
     return "aws logs get-log-events --region " + region() + " --log-group-name " + Shell.quote(settings.logGroup())
-        + " --log-stream-name " + stream + " --start-from-head --output text --query 'events[].message'";
+        + " --log-stream-name " + Shell.quote(instance.get().id()) + " --start-from-head --output text"
+        + " --query 'events[].message'";
+  }
+
+  /** The log file on the instance itself (facts §2.5), the runbook's route through the instance. */
+  public String logOnInstance(Instance instance) {
+    return onInstance(instance, "sudo tail -n 200 /opt/bfd-db-migrator/migrator-log.json");
   }
 
   /** A shell command on the instance through SSM Run Command, and how to read what it printed. */
@@ -95,9 +111,21 @@ public final class Commands {
         + " --query 'Reservations[0].Instances[0].PrivateIpAddress' --output text)\" " + Shell.quote(command);
   }
 
-  /** Both routes to a command on the instance. */
+  /**
+   * Both routes to a command on the instance; only SSH when SSM does not manage it (SendCommand answered
+   * InvalidInstanceId), the runbook's own route.
+   */
   public String onInstance(Instance instance, String command) {
+    if (unreachable(instance)) {
+      return "over SSH (SSM does not manage " + instance.id() + "): " + ssh(instance, command);
+    }
     return "through SSM: " + ssmRun(instance, command) + " ; or over SSH: " + ssh(instance, command);
+  }
+
+  /** Whether SSM answered that it does not manage the instance. */
+  public boolean unreachable(Instance instance) {
+    return seen.systemd().seenValue().filter(s -> s.instanceId().equals(instance.id()))
+        .filter(s -> s.unit() == SystemdState.Unit.UNREACHABLE).isPresent();
   }
 
   public String serviceStatus() {

@@ -7,6 +7,7 @@ import static gov.cms.bfd.migrator.operator.model.DesiredCondition.unknown;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.ExitStatusSource;
 import gov.cms.bfd.migrator.operator.api.FailureMode;
+import gov.cms.bfd.migrator.operator.api.MessageFormat;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.model.DesiredCondition;
 import gov.cms.bfd.migrator.operator.model.GoDuration;
@@ -36,33 +37,37 @@ public final class Diagnoser {
   /** While a migrator is silent this long, its log is read to catch an exit that sends no message (1, 4). */
   static final Duration SILENCE_WORTH_A_LOOK = Duration.ofMinutes(1);
 
-  /** What to look at beyond queue and instances for this observation. */
+  /**
+   * What to look at beyond queue and instances for this observation. A log is read only from the stream of the
+   * instance the verdict is about (one stream per instance id): the stream written to last may be another
+   * instance's, and another instance's log never tells this run's exit status.
+   */
   public EvidenceNeeds needs(Observation seen, Settings settings, Instant now) {
     if (seen.queue() instanceof Observed.Failed) {
       return EvidenceNeeds.NONE;
     }
     Verdict verdict = verdict(seen, settings, now, messages(seen));
-    Optional<Instance> instance = latestInstance(seen);
-    Optional<Optional<String>> log = Optional.empty();
+    Optional<Instance> instance = instanceOf(verdict).or(() -> latestInstance(seen));
+    Optional<String> log = Optional.empty();
     Optional<String> systemd = Optional.empty();
     boolean checks = false;
     if (verdict instanceof Verdict.Finished finished) {
       boolean failed = finished.exitStatus().map(s -> s != 0).orElse(true);
       if (failed) {
-        log = Optional.of(finished.instance().map(Instance::id));
+        log = finished.instance().map(Instance::id);
       }
       // Also when the status is known: a purge waits until the service on a running instance is seen stopped.
       systemd = finished.instance().filter(i -> i.state() == Instance.State.running).map(Instance::id);
       checks = finished.exitStatus().filter(s -> s == 1).isPresent();
     } else if (verdict instanceof Verdict.Stalled || verdict instanceof Verdict.Orphaned
         || verdict instanceof Verdict.NoEvidence) {
-      log = Optional.of(instance.map(Instance::id));
+      log = instance.map(Instance::id);
       systemd = instance.filter(i -> i.state() == Instance.State.running).map(Instance::id);
     } else if (verdict instanceof Verdict.InProgress progress) {
       Instant lastSign = progress.run().map(Run::lastSentAt)
           .orElse(progress.instance().map(Instance::launchTime).orElse(now));
       if (Duration.between(lastSign, now).compareTo(SILENCE_WORTH_A_LOOK) > 0) {
-        log = Optional.of(progress.instance().map(Instance::id));
+        log = progress.instance().map(Instance::id);
       }
     }
     return new EvidenceNeeds(log, systemd, checks, settings.expectedSchemaVersion().isPresent(), nothingSeen(seen));
@@ -84,7 +89,8 @@ public final class Diagnoser {
   public Diagnosis diagnose(Observation seen, Settings settings, Instant now) {
     List<MigratorMessage> messages = messages(seen);
     Verdict verdict = verdict(seen, settings, now, messages);
-    Optional<LogReading> log = seen.log().seenValue().map(LogReading::of);
+    // Only the log of the instance the verdict is about: another instance's stream is another run's.
+    Optional<LogReading> log = instanceOf(verdict).flatMap(i -> logOf(seen, i));
     Optional<FailureMode> failureMode = failureMode(verdict, seen);
     List<DesiredCondition> domain = domainConditions(seen, verdict, settings);
     List<ConfigCheck> schemaChecks = schemaChecks(seen, settings);
@@ -109,13 +115,20 @@ public final class Diagnoser {
       return new Verdict.Unobserved(List.of(failed.failure()));
     }
     QueueState queue = seen.queue().seenValue().orElseThrow();
-    Optional<Instance> instance = latestInstance(seen);
+    Optional<Instance> newest = latestInstance(seen);
     Optional<Run> run = Run.of(messages).stream().reduce((a, b) -> b);
     if (run.isPresent()) {
-      return runVerdict(run.get(), instance, seen, settings, now);
+      Optional<Instance> own = instanceOf(run.get(), seen);
+      boolean newerInstance = newest.filter(i -> own.filter(o -> o.id().equals(i.id())).isEmpty())
+          .filter(i -> i.launchTime().isAfter(run.get().firstSentAt())).isPresent();
+      if (!newerInstance) {
+        return runVerdict(run.get(), own, seen, settings, now);
+      }
+      // The run's messages were sent before the newest instance launched: they are an earlier run's, never its.
+      return instanceVerdict(newest.get(), seen, settings, now, run);
     }
-    if (instance.isPresent()) {
-      return instanceVerdict(instance.get(), seen, settings, now);
+    if (newest.isPresent()) {
+      return instanceVerdict(newest.get(), seen, settings, now, Optional.empty());
     }
     boolean holdsMessages = queue instanceof QueueState.Present present && present.holdsMessages();
     if (holdsMessages) {
@@ -135,27 +148,69 @@ public final class Diagnoser {
     return new Verdict.Clean();
   }
 
+  /**
+   * The instance a run ran on: a message belongs to an instance only if it was sent after that instance launched, so
+   * the latest instance (in any state, terminated ones too while EC2 still lists them) launched before the run's first
+   * message; empty when none is known.
+   */
+  static Optional<Instance> instanceOf(Run run, Observation seen) {
+    return seen.instances().seenValue().orElse(List.of()).stream()
+        .filter(i -> !i.launchTime().isAfter(run.firstSentAt()))
+        .max(Comparator.comparing(Instance::launchTime));
+  }
+
   private static Verdict runVerdict(Run run, Optional<Instance> instance, Observation seen, Settings settings,
       Instant now) {
+    Optional<SystemdState> systemd = instance.flatMap(i -> systemdOf(seen, i));
+    Optional<LogReading> log = instance.flatMap(i -> logOf(seen, i));
+    String unitName = settings.serviceUnit();
+    if (systemd.filter(s -> s.unit() == SystemdState.Unit.RUNNING).isPresent()) {
+      // systemd active: a run is in progress, whatever the queue says (no message is a heartbeat).
+      SystemdState s = systemd.get();
+      if (newerThan(s, run)) {
+        Instant started = s.execMainStart().orElse(run.lastSentAt());
+        return stallOrProgress(Optional.empty(), instance, started, started, seen, settings, now, "systemd on "
+            + instance.get().id() + " runs " + unitName + " (" + s.activeState().orElse("") + processOf(s) + "), a later"
+            + " process than " + run.label() + ", whose messages are an earlier run's (a reboot re-runs the migrator)");
+      }
+      return stallOrProgress(Optional.of(run), instance, startOf(run, instance), run.lastSentAt(), seen, settings, now,
+          run.label() + " last sent " + run.stage() + " at " + second(run.lastSentAt()) + ", and systemd on "
+              + instance.get().id() + " reports " + unitName + " " + s.activeState().orElse("") + processOf(s));
+    }
+    Optional<SystemdState> later = systemd.filter(s -> s.unit() == SystemdState.Unit.ENDED && newerThan(s, run));
+    if (later.isPresent()) {
+      SystemdState s = later.get();
+      return new Verdict.Finished(Optional.empty(), instance, s.exitStatus(), s.exitStatus().map(x -> ExitStatusSource.Systemd),
+          "systemd on " + instance.get().id() + " reports a later process than " + run.label() + processOf(s)
+              + " that ended" + s.exitStatus().map(x -> " with ExecMainStatus=" + x).orElse(" without an exit status")
+              + "; " + run.label() + "'s messages are an earlier run's (a reboot re-runs the migrator)");
+    }
+    Optional<LogReading> laterLog = log.filter(l -> l.exitStatus().isPresent() && l.newerThan(run));
+    if (laterLog.isPresent()) {
+      return new Verdict.Finished(Optional.empty(), instance, laterLog.get().exitStatus(), Optional.of(ExitStatusSource.Log),
+          "the log of " + instance.get().id() + " shows a run that started " + second(laterLog.get().runStartedAt().get())
+              + ", after " + run.label() + " last sent a message, and ended: \"" + laterLog.get().exitLine().orElse("")
+              + "\"; " + run.label() + "'s messages are an earlier run's");
+    }
+    Optional<SystemdState> own = systemd.filter(s -> !newerThan(s, run));
+    Optional<LogReading> ownLog = log.filter(l -> !l.newerThan(run));
     Optional<Integer> fromMessages = run.exitStatusFromMessages();
     if (fromMessages.isPresent()) {
       return new Verdict.Finished(Optional.of(run), instance, fromMessages, Optional.of(ExitStatusSource.SqsMessage),
           run.label() + " sent " + run.stage() + " (message " + messageLabel(run.last()) + ")");
     }
-    Optional<SystemdState> systemd = seen.systemd().seenValue().filter(s -> instance.map(i -> i.id().equals(s.instanceId())).orElse(false));
-    Optional<LogReading> log = seen.log().seenValue().map(LogReading::of);
     switch (run.end()) {
       case FAILED: {
         // A native Failed precedes exit 2 or 3; only systemd or the log says which (facts §2.2).
-        Optional<Integer> status = systemd.flatMap(SystemdState::exitStatus).filter(s -> s == 2 || s == 3);
+        Optional<Integer> status = own.flatMap(SystemdState::exitStatus).filter(s -> s == 2 || s == 3);
         if (status.isPresent()) {
           return new Verdict.Finished(Optional.of(run), instance, status, Optional.of(ExitStatusSource.Systemd),
               run.label() + " sent Failed; systemd reports ExecMainStatus=" + status.get());
         }
-        Optional<Integer> logged = log.flatMap(LogReading::exitStatus).filter(s -> s == 2 || s == 3);
+        Optional<Integer> logged = ownLog.flatMap(LogReading::exitStatus).filter(s -> s == 2 || s == 3);
         if (logged.isPresent()) {
           return new Verdict.Finished(Optional.of(run), instance, logged, Optional.of(ExitStatusSource.Log),
-              run.label() + " sent Failed; the log says \"" + log.get().exitLine().orElse("") + "\"");
+              run.label() + " sent Failed; the log says \"" + ownLog.get().exitLine().orElse("") + "\"");
         }
         return new Verdict.Finished(Optional.of(run), instance, Optional.empty(), Optional.empty(),
             run.label() + " sent Failed, which means exit status 2 or 3; neither the log nor systemd has said which yet");
@@ -165,7 +220,7 @@ public final class Diagnoser {
             run.label() + " reported code '" + ((MigratorMessage.Monitor) run.last()).code() + "' status '"
                 + ((MigratorMessage.Monitor) run.last()).status() + "': the process did not exit normally");
       default:
-        return unfinishedRun(run, instance, seen, systemd, log, settings, now);
+        return unfinishedRun(run, instance, seen, own, ownLog, settings, now);
     }
   }
 
@@ -185,47 +240,102 @@ public final class Diagnoser {
     if (instancesKnown && instance.filter(i -> i.state().mayRun()).isEmpty()) {
       return new Verdict.Finished(Optional.of(run), instance, Optional.empty(), Optional.empty(),
           run.label() + " last sent " + run.stage() + " and sent nothing after; "
-              + instance.map(i -> "its instance " + i.id() + " is " + i.state().ec2Name()).orElse("no migrator instance exists")
+              + instance.map(i -> "its instance " + i.id() + " is " + i.state().ec2Name()).orElse("no migrator instance"
+                  + " that launched before its first message exists")
               + ", so it ended without a final message");
     }
-    Instant started = instance.map(Instance::launchTime).filter(t -> t.isBefore(run.firstSentAt()))
-        .orElse(run.firstSentAt());
-    return stallOrProgress(Optional.of(run), instance, started, run.lastSentAt(), seen, settings, now,
+    return stallOrProgress(Optional.of(run), instance, startOf(run, instance), run.lastSentAt(), seen, settings, now,
         run.label() + " at " + run.stage() + ", last message sent " + second(run.lastSentAt()));
   }
 
-  private static Verdict instanceVerdict(Instance instance, Observation seen, Settings settings, Instant now) {
-    Optional<SystemdState> systemd = seen.systemd().seenValue().filter(s -> s.instanceId().equals(instance.id()));
+  /**
+   * The verdict on an instance none of whose messages was read: it launched after every run in the queue (those are
+   * an earlier run's, {@code earlier}), or the queue holds none. systemd active means a run is in progress on it,
+   * however silent; a unit that never started or is not loaded is not a run that ended.
+   */
+  private static Verdict instanceVerdict(Instance instance, Observation seen, Settings settings, Instant now,
+      Optional<Run> earlier) {
+    String earlierNote = earlier.map(r -> " (" + r.label() + "'s messages in the queue were sent before it launched:"
+        + " an earlier run's)").orElse("");
+    Optional<SystemdState> systemd = systemdOf(seen, instance);
+    if (systemd.filter(s -> s.unit() == SystemdState.Unit.RUNNING).isPresent()) {
+      SystemdState s = systemd.get();
+      Instant started = s.execMainStart().filter(t -> t.isAfter(instance.launchTime())).orElse(instance.launchTime());
+      return stallOrProgress(Optional.empty(), Optional.of(instance), started, started, seen, settings, now,
+          "systemd on " + instance.id() + " reports " + settings.serviceUnit() + " " + s.activeState().orElse("")
+              + processOf(s) + " although no message of its run was read" + earlierNote);
+    }
     Optional<Integer> systemdExit = systemd.flatMap(SystemdState::exitStatus);
     if (systemdExit.isPresent()) {
       return new Verdict.Finished(Optional.empty(), Optional.of(instance), systemdExit,
-          Optional.of(ExitStatusSource.Systemd), "no message in the queue; systemd on " + instance.id()
-              + " reports ExecMainStatus=" + systemdExit.get());
+          Optional.of(ExitStatusSource.Systemd), "no message of its run in the queue; systemd on " + instance.id()
+              + " reports ExecMainStatus=" + systemdExit.get() + earlierNote);
     }
-    Optional<LogReading> log = seen.log().seenValue().map(LogReading::of);
+    Optional<LogReading> log = logOf(seen, instance);
     Optional<Integer> logged = log.flatMap(LogReading::exitStatus);
     if (logged.isPresent()) {
       return new Verdict.Finished(Optional.empty(), Optional.of(instance), logged, Optional.of(ExitStatusSource.Log),
-          "no message in the queue; the log of " + instance.id() + " says \"" + log.get().exitLine().orElse("") + "\"");
+          "no message of its run in the queue; the log of " + instance.id() + " says \"" + log.get().exitLine().orElse("")
+              + "\"" + earlierNote);
     }
+    String unit = systemd.map(s -> switch (s.unit()) {
+      case NEVER_STARTED -> "; systemd reports " + settings.serviceUnit() + " has not started yet";
+      case NOT_LOADED -> "; systemd on " + instance.id() + " has no unit " + settings.serviceUnit() + " loaded (LoadState="
+          + s.loadState().orElse("") + ")";
+      case UNREACHABLE -> "; it is not reachable through SSM, so systemd could not be asked";
+      default -> "";
+    }).orElse("");
     if (instance.state().mayRun() && Duration.between(instance.launchTime(), now).compareTo(settings.timing().staleAfter()) < 0) {
       return new Verdict.InProgress(Optional.empty(), Optional.of(instance),
-          "instance " + instance.id() + " launched " + second(instance.launchTime()) + " and has sent no message yet");
+          "instance " + instance.id() + " launched " + second(instance.launchTime()) + " and has sent no message yet"
+              + unit + earlierNote);
     }
     if (instance.state().mayRun()) {
       // Messages someone else receives (the old Jenkins monitor deletes them) and log lines are progress too.
       Optional<String> unseen = unseenMessages(seen);
       if (unseen.isPresent()) {
         return new Verdict.InProgress(Optional.empty(), Optional.of(instance), "instance " + instance.id()
-            + " has sent no message that could be read; " + unseen.get());
+            + " has sent no message that could be read; " + unseen.get() + earlierNote);
       }
       Optional<Instant> active = lastLogged(seen, instance);
       if (active.isPresent() && Duration.between(active.get(), now).compareTo(settings.timing().staleAfter()) <= 0) {
         return new Verdict.InProgress(Optional.empty(), Optional.of(instance), "instance " + instance.id()
-            + " has sent no message, but its log shows activity at " + second(active.get()));
+            + " has sent no message, but its log shows activity at " + second(active.get()) + earlierNote);
       }
     }
-    return new Verdict.Orphaned(instance);
+    return new Verdict.Orphaned(instance, "no message of a run on it in the queue, and neither its log nor systemd has"
+        + " told an exit status" + unit + earlierNote);
+  }
+
+  /** When a run started: its instance's launch, if that was before its first message, else that message. */
+  private static Instant startOf(Run run, Optional<Instance> instance) {
+    return instance.map(Instance::launchTime).filter(t -> t.isBefore(run.firstSentAt())).orElse(run.firstSentAt());
+  }
+
+  /**
+   * Whether systemd's main process is a later run than {@code run}: it started after the run's last message, or (in the
+   * monitor format, whose pid is systemd's ExecMainPID) it has another pid.
+   */
+  static boolean newerThan(SystemdState systemd, Run run) {
+    boolean laterStart = systemd.execMainStart().filter(t -> t.isAfter(run.lastSentAt())).isPresent();
+    boolean otherPid = run.format() == MessageFormat.Monitor && systemd.execMainPid()
+        .filter(pid -> !String.valueOf(pid).equals(run.pid())).isPresent();
+    return laterStart || otherPid;
+  }
+
+  /** What systemd on {@code instance} said, if it was asked (an answer about another instance says nothing here). */
+  static Optional<SystemdState> systemdOf(Observation seen, Instance instance) {
+    return seen.systemd().seenValue().filter(s -> s.instanceId().equals(instance.id()));
+  }
+
+  /** The log of {@code instance}'s own stream, if it was read. */
+  static Optional<LogReading> logOf(Observation seen, Instance instance) {
+    return seen.log().seenValue().filter(l -> l.logStream().equals(instance.id())).map(LogReading::of);
+  }
+
+  private static String processOf(SystemdState s) {
+    return s.execMainPid().map(p -> ", process " + p).orElse("")
+        + s.execMainStart().map(t -> " started " + second(t)).orElse("");
   }
 
   /**
@@ -356,10 +466,27 @@ public final class Diagnoser {
     }
     if (verdict instanceof Verdict.Stalled stalled) {
       return isFalse(ConditionTypes.INSTANCE_ABSENT, Reasons.STALLED_MIGRATOR,
-          "The migrator on " + which + " looks stalled: " + stalled.why() + ".");
+          "The migrator on " + which + " looks stalled: " + stalled.why() + "."
+              + systemdFinding(seen).map(f -> " " + f).orElse(""));
     }
     return isFalse(ConditionTypes.INSTANCE_ABSENT, Reasons.ORPHANED_INSTANCE,
-        "Migrator instance " + which + " is still there although no migration is in progress.");
+        "Migrator instance " + which + " is still there although no migration is in progress."
+            + systemdFinding(seen).map(f -> " " + f).orElse(""));
+  }
+
+  /**
+   * What systemd's answer found that only a person can act on: the instance is not reachable through SSM, or the unit
+   * is not loaded there (neither is "stopped").
+   */
+  static Optional<String> systemdFinding(Observation seen) {
+    return seen.systemd().seenValue().flatMap(s -> switch (s.unit()) {
+      case UNREACHABLE -> Optional.of("Instance " + s.instanceId() + " is not reachable through SSM, so the operator"
+          + " cannot ask systemd whether the migrator runs: " + s.why() + ".");
+      case NOT_LOADED -> Optional.of("systemd on " + s.instanceId() + " has no such unit loaded (LoadState="
+          + s.loadState().orElse("") + "): check service.unit in the MigratorEnvironment and what cloud-init installed;"
+          + " nothing proves the migrator is not running.");
+      default -> Optional.empty();
+    });
   }
 
   private static DesiredCondition migrationSucceeded(Verdict verdict) {
@@ -391,8 +518,8 @@ public final class Diagnoser {
       };
     }
     if (verdict instanceof Verdict.Orphaned orphaned) {
-      return unknown(type, Reasons.NO_RESULT_YET, "Instance " + orphaned.instance().id()
-          + " left no run evidence: no message in the queue, and neither its log nor systemd has told an exit status yet.");
+      return unknown(type, Reasons.NO_RESULT_YET, "Instance " + orphaned.instance().id() + " left no run evidence: "
+          + orphaned.why() + ".");
     }
     if (verdict instanceof Verdict.NoEvidence none) {
       return unknown(type, Reasons.NO_RESULT_YET, "No run evidence: " + none.what() + ".");
@@ -445,6 +572,23 @@ public final class Diagnoser {
 
   static List<Instance> blocking(Observation seen) {
     return seen.instances().seenValue().orElse(List.of()).stream().filter(i -> i.state().blocksDeploy()).toList();
+  }
+
+  /** The instance a verdict is about, if any. */
+  static Optional<Instance> instanceOf(Verdict verdict) {
+    if (verdict instanceof Verdict.Finished f) {
+      return f.instance();
+    }
+    if (verdict instanceof Verdict.Stalled s) {
+      return s.instance();
+    }
+    if (verdict instanceof Verdict.InProgress p) {
+      return p.instance();
+    }
+    if (verdict instanceof Verdict.Orphaned o) {
+      return Optional.of(o.instance());
+    }
+    return Optional.empty();
   }
 
   static Optional<Instance> latestInstance(Observation seen) {

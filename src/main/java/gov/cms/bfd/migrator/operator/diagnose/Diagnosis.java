@@ -38,6 +38,15 @@ public record Diagnosis(
         .map(c -> c.type().equals(replacement.type()) ? replacement : c).toList(), runbook, active, schemaChecks);
   }
 
+  /**
+   * The same diagnosis under another failure mode (a remembered run's, S12), with that mode's runbook section and
+   * address; the steps stay those of what is observed now.
+   */
+  public Diagnosis withFailureMode(FailureMode mode) {
+    RunbookAdvice advice = new RunbookAdvice(Runbook.section(mode), Runbook.url(mode), runbook.steps());
+    return new Diagnosis(verdict, messages, log, Optional.of(mode), conditions, advice, active, schemaChecks);
+  }
+
   /** The condition of that type. */
   public DesiredCondition condition(String type) {
     return conditions.stream().filter(c -> c.type().equals(type)).findFirst().orElseThrow();

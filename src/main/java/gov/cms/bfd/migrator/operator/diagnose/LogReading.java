@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gov.cms.bfd.migrator.operator.model.Text;
 import gov.cms.bfd.migrator.operator.observe.LogExcerpt;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +13,8 @@ import java.util.Optional;
  * Reads the migrator's own log (migrator-log.json: logback JSON lines, facts §2.5): the exit status its last
  * run's closing line implies, and the lines worth showing a person.
  */
-public record LogReading(Optional<Integer> exitStatus, Optional<String> exitLine, List<String> excerpt) {
+public record LogReading(Optional<Integer> exitStatus, Optional<String> exitLine, List<String> excerpt,
+    Optional<Instant> runStartedAt) {
 
   /** The most lines kept in status, and the most bytes (of JSON) of each. */
   public static final int MAX_LINES = 20;
@@ -30,9 +32,11 @@ public record LogReading(Optional<Integer> exitStatus, Optional<String> exitLine
   public static LogReading of(LogExcerpt log) {
     List<String> messages = log.lines().stream().map(l -> message(l.text())).toList();
     int runStart = 0;
+    Optional<Instant> startedAt = Optional.empty();
     for (int i = 0; i < messages.size(); i++) {
       if (messages.get(i).contains(STARTED)) {
         runStart = i; // a reboot re-runs the migrator: only the last run's lines decide
+        startedAt = Optional.of(log.lines().get(i).at());
       }
     }
     Optional<Integer> exit = Optional.empty();
@@ -52,7 +56,15 @@ public record LogReading(Optional<Integer> exitStatus, Optional<String> exitLine
       }
     }
     int from = Math.max(0, excerpt.size() - MAX_LINES);
-    return new LogReading(exit, exitLine, excerpt.subList(from, excerpt.size()));
+    return new LogReading(exit, exitLine, excerpt.subList(from, excerpt.size()), startedAt);
+  }
+
+  /**
+   * Whether the log's last run started after {@code run} sent its last message: then it is a later run on the same
+   * instance (a reboot re-runs the migrator), and what it logged is not {@code run}'s.
+   */
+  public boolean newerThan(Run run) {
+    return runStartedAt.filter(t -> t.isAfter(run.lastSentAt())).isPresent();
   }
 
   /** Flyway names the script it failed in: {@code Migration V20240528145630581__Add_column.sql failed}. */

@@ -55,6 +55,14 @@ final class Runbook {
     Optional<Instance> instance = instanceOf(verdict);
     Optional<String> file = migrationFile(verdict, log);
     String inFile = file.map(f -> " (" + f + ")").orElse("");
+    // What systemd's answer found comes first: it changes how the instance is reached, or what "stopped" can mean.
+    Diagnoser.systemdFinding(seen).ifPresent(finding -> steps.add(new Step(Kind.NOTE, finding
+        + seen.systemd().seenValue().filter(sd -> sd.unit() == gov.cms.bfd.migrator.operator.observe.SystemdState.Unit.UNREACHABLE)
+            .flatMap(sd -> instanceById(seen, sd.instanceId()))
+            .map(i -> " Reach it as the runbook does, over SSH from the VPN: " + names.ssh(i, names.serviceStatus())
+                + " ; SSM manages it again once its agent runs and is registered: aws ssm describe-instance-information"
+                + " --region " + names.region() + " --filters " + Shell.quote("Key=InstanceIds,Values=" + i.id()))
+            .orElse(""))));
     switch (mode) {
       case InvalidAppConfiguration -> invalidConfiguration(names, instance, steps);
       case MigrationFailed, ValidationFailed -> {
@@ -62,6 +70,8 @@ final class Runbook {
         steps.add(new Step(Kind.READ_LOG, "Exit status " + (migration ? 2 : 3) + ": "
             + (migration ? "a Flyway migration failed" + inFile : "Hibernate validation failed")
             + ". Read the error lines (status.diagnostics.logExcerpt) or the whole log: " + names.logs(instance)));
+        instance.filter(i -> i.state().mayRun()).ifPresent(i -> steps.add(new Step(Kind.READ_LOG,
+            "Or read the log file on " + i.id() + " itself, " + names.logOnInstance(i))));
         steps.add(new Step(Kind.FIX, "Help the author of " + file.orElse(migration ? "the migration" : "the entities")
             + " fix it through a pull request; the next deployment runs it again."));
       }
@@ -69,6 +79,8 @@ final class Runbook {
         steps.add(new Step(Kind.READ_LOG, "Exit status 4: the migrator stopped on an unhandled exception (the runbook"
             + " has no section for it). Read the \"app terminating due to unhandled exception\" line and what precedes"
             + " it: " + names.logs(instance)));
+        instance.filter(i -> i.state().mayRun()).ifPresent(i -> steps.add(new Step(Kind.READ_LOG,
+            "Or read the log file on " + i.id() + " itself, " + names.logOnInstance(i))));
         steps.add(new Step(Kind.FIX, "A common cause is SQS itself: check that " + names.queueName()
             + " exists and that the role bfd-" + names.environment() + "-migrator may sqs:GetQueueUrl and"
             + " sqs:SendMessage on it; fix the cause through a pull request."));
@@ -83,12 +95,34 @@ final class Runbook {
         + " and its log is read, terminate it: " + names.terminate(i))));
     steps.add(new Step(Kind.REDEPLOY, "Re-deploy from Jenkins" + (mode == FailureMode.UndeployableState ? "."
         : " once the fix is merged.")));
-    steps.add(new Step(Kind.ESCALATE, "If failures persist: read the Jenkins log before the migrator stage; check the"
-        + " deploy role's IAM permissions (the runbook's cloudbees-jenkins role); look for errors in CloudTrail (the"
-        + " Splunk CloudTrail Errors dashboard, or aws cloudtrail lookup-events --region " + names.region()
-        + " --lookup-attributes AttributeKey=ResourceName,AttributeValue=" + Shell.quote(names.queueName())
-        + "); and AWS Health (aws health describe-events --region us-east-1)."));
+    escalate(names).forEach(text -> steps.add(new Step(Kind.ESCALATE, text)));
     return new RunbookAdvice(section(mode), url(mode), steps);
+  }
+
+  /**
+   * The runbook's "if failures persist", made concrete: the deploy job's console log around the migrator stage, the
+   * deploy role's IAM (the runbook's cloudbees-jenkins role) simulated for what deployMigrator calls, CloudTrail's
+   * errors on the queue, and AWS Health for the services the migrator uses.
+   */
+  static List<String> escalate(Commands names) {
+    String role = "cloudbees-jenkins";
+    String health = "{\"eventStatusCodes\":[\"open\"],\"services\":[\"SQS\",\"EC2\",\"SSM\",\"KMS\",\"RDS\"],"
+        + "\"regions\":[" + gov.cms.bfd.migrator.operator.model.Shell.json(names.regionName()) + "]}";
+    return List.of("If failures persist: (1) read the failed Jenkins build's Console Output for the stage \"Deploy"
+        + " Migrator to <env>\" and what runs before it (awsAuth.assumeRole, the Terraform plan and apply of"
+        + " ops/terraform/services/migrator, \"Queue " + names.queueName() + " has messages\", the [Migrator monitor]"
+        + " lines); (2) check the deploy role's IAM permissions (the runbook's " + role + " role): aws iam"
+        + " list-attached-role-policies --role-name " + role + " && aws iam simulate-principal-policy"
+        + " --policy-source-arn \"$(aws iam get-role --role-name " + role + " --query Role.Arn --output text)\""
+        + " --action-names sqs:GetQueueUrl sqs:ReceiveMessage sqs:DeleteMessage sqs:PurgeQueue ssm:GetParameter"
+        + " ssm:PutParameter ec2:RunInstances ec2:TerminateInstances --query"
+        + " 'EvaluationResults[?EvalDecision!=`allowed`].[EvalActionName,EvalDecision]' --output text (no line: all"
+        + " allowed).",
+        "If failures persist, also: (3) look for errors in CloudTrail (the Splunk AWS CloudTrail Errors dashboard, or:"
+        + " aws cloudtrail lookup-events --region " + names.region() + " --lookup-attributes"
+        + " AttributeKey=ResourceName,AttributeValue=" + Shell.quote(names.queueName()) + " --max-results 50 --query"
+        + " 'Events[].CloudTrailEvent' --output text | grep -o '\"errorCode\":\"[^\"]*\",\"errorMessage\":\"[^\"]*\"');"
+        + " (4) AWS Health: aws health describe-events --region us-east-1 --filter " + Shell.quote(health) + ".");
   }
 
   /** Every step of the runbook's section for exit 1, with the instance's real names and both routes to it. */
@@ -98,9 +132,14 @@ final class Runbook {
     String vars = "/beneficiary-fhir-data/ops/ansible/playbooks-ccs/";
     steps.add(new Step(Kind.READ_LOG, "Exit status 1: the migrator could not load its configuration (it sends no queue"
         + " message for exit 1). Read its log: " + names.logs(instance)));
+    // What the migrator itself reads at start (facts §2.4); the sensitive paths decrypted with the CMK as it does.
     String access = "aws sts get-caller-identity && " + names.parameters("/bfd/" + env + "/common/nonsensitive/")
         + " --query 'length(Parameters)' && " + names.parameters("/bfd/" + env + "/migrator/nonsensitive/")
         + " --query 'length(Parameters)'";
+    String decrypted = names.parameters("/bfd/" + env + "/migrator/sensitive/") + " --with-decryption --query"
+        + " 'length(Parameters)' && " + names.parameters("/bfd/" + env + "/common/sensitive/new_relic/")
+        + " --with-decryption --query 'length(Parameters)'";
+    String notOurs = "the operator's checks in status.diagnostics.checks ran as the operator's role, not the migrator's";
     if (instance.isPresent()) {
       Instance i = instance.get();
       steps.add(new Step(Kind.INSPECT_INSTANCE, "On " + i.id() + ", read the user-data and what cloud-init logged, "
@@ -113,12 +152,12 @@ final class Runbook {
       steps.add(new Step(Kind.INSPECT_INSTANCE, "Inspect the variables cloud-init derived, " + names.onInstance(i,
           "sudo cat " + vars + "common_vars.json " + vars + "extra_vars.json " + vars + "migrator_vars.json")));
       steps.add(new Step(Kind.VERIFY_ACCESS, "Verify SSM access as the migrator's own role " + role + " (its instance"
-          + " profile; the operator's checks in status.diagnostics.checks ran as the operator's role, not the"
-          + " migrator's), on the instance, " + names.onInstance(i, access)));
+          + " profile; " + notOurs + "), on the instance, " + names.onInstance(i, access)));
+      steps.add(new Step(Kind.VERIFY_ACCESS, "And the sensitive paths, decrypted with the key as the migrator does, "
+          + names.onInstance(i, decrypted)));
     } else {
-      steps.add(new Step(Kind.VERIFY_ACCESS, "Verify SSM access as the migrator's own role " + role + " (the"
-          + " operator's checks in status.diagnostics.checks ran as the operator's role, not the migrator's), with that"
-          + " role's credentials: " + access));
+      steps.add(new Step(Kind.VERIFY_ACCESS, "Verify SSM access as the migrator's own role " + role + " (" + notOurs
+          + "), with that role's credentials: " + access + " && " + decrypted));
     }
     steps.add(new Step(Kind.VERIFY_ACCESS, "Verify the KMS key named by /bfd/" + env + "/common/nonsensitive/kms_key_alias"
         + " is enabled and " + role + " may use it: aws kms describe-key --region " + names.region() + " --key-id"
@@ -140,7 +179,7 @@ final class Runbook {
       steps.add(new Step(Kind.READ_MESSAGES, "Read the messages: " + names.receive()));
       String why = verdict instanceof Verdict.Stalled s ? s.why()
           : verdict instanceof Verdict.Finished f ? f.evidence()
-          : verdict instanceof Verdict.Orphaned o ? "instance " + o.instance().id() + " has no run evidence"
+          : verdict instanceof Verdict.Orphaned o ? "instance " + o.instance().id() + " has no run evidence: " + o.why()
           : verdict instanceof Verdict.NoEvidence n ? n.what() : "no exit status seen";
       steps.add(new Step(Kind.NOTE, "No exit status settles it: " + why + "."));
       instance.ifPresent(i -> {
@@ -163,6 +202,10 @@ final class Runbook {
         ? s.run() : Optional.empty();
     Optional<String> fromMessages = run.flatMap(Run::lastMigrationFile);
     return fromMessages.isPresent() ? fromMessages : log.flatMap(LogReading::migrationFile);
+  }
+
+  private static Optional<Instance> instanceById(Observation seen, String id) {
+    return seen.instances().seenValue().orElse(List.of()).stream().filter(i -> i.id().equals(id)).findFirst();
   }
 
   private static Optional<Instance> instanceOf(Verdict verdict) {

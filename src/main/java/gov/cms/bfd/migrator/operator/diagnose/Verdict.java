@@ -29,6 +29,6 @@ public sealed interface Verdict {
   /** A migrator that should be running made no progress for staleAfter, or ran past maxMigrationDuration. */
   record Stalled(Optional<Run> run, Optional<Instance> instance, Duration silentFor, String why) implements Verdict {}
 
-  /** A migrator instance with no run evidence anywhere. */
-  record Orphaned(Instance instance) implements Verdict {}
+  /** A migrator instance with no run evidence anywhere; {@code why} says what was looked at. */
+  record Orphaned(Instance instance, String why) implements Verdict {}
 }

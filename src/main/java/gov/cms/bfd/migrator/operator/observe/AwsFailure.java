@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * An AWS call that did not give an answer: which call, and whether a retry can help (throttling, 5xx,
- * time-outs) or only a person can (access denied).
+ * time-outs) or only a person can (access denied, a KMS key the queue needs, an instance SSM does not manage).
  */
 public record AwsFailure(String service, String operation, Kind kind, String detail) {
 
@@ -13,8 +13,16 @@ public record AwsFailure(String service, String operation, Kind kind, String det
   public enum Kind {
     /** Throttling, 5xx, time-outs, connection errors: retried with backoff. */
     UNAVAILABLE,
-    /** The operator's role lacks a permission: a person must fix IAM. */
-    ACCESS_DENIED
+    /**
+     * The operator's role lacks a permission, or a KMS key it needs is disabled or not usable by it (the queue is
+     * encrypted): a person must fix IAM or the key.
+     */
+    ACCESS_DENIED,
+    /**
+     * SSM does not manage the instance (SendCommand's InvalidInstanceId: no registered agent, or not running): not an
+     * outage, and no retry reaches it; a person uses SSH.
+     */
+    NOT_MANAGED
   }
 
   public AwsFailure {
@@ -38,6 +46,7 @@ public record AwsFailure(String service, String operation, Kind kind, String det
     return switch (kind) {
       case ACCESS_DENIED -> "access denied to " + action() + ": " + detail;
       case UNAVAILABLE -> action() + " failed: " + detail;
+      case NOT_MANAGED -> action() + " refused: the instance is not reachable through SSM (" + detail + ")";
     };
   }
 }

@@ -48,11 +48,11 @@ public class EvidenceGatherer {
       String logGroup, String unit, String evidence, Instant now) {
     Observation result = seen;
     if (needs.logStream().isPresent()) {
-      Optional<String> stream = needs.logStream().get();
-      result = result.withLog(cached("log|" + target + "|" + logGroup + "|" + stream.orElse("*") + "|" + evidence, LOG_TTL, now,
+      String stream = needs.logStream().get();
+      result = result.withLog(cached("log|" + target + "|" + logGroup + "|" + stream + "|" + evidence, LOG_TTL, now,
           () -> logs.tail(target, logGroup, stream, LOG_LINES)
               .map(Observed::seen)
-              .orElseGet(() -> Observed.seen(new LogExcerpt(logGroup, stream.orElse("(none)"), List.of())))));
+              .orElseGet(() -> Observed.seen(new LogExcerpt(logGroup, stream, List.of())))));
     }
     if (needs.logGroup()) {
       result = result.withLogGroup(cached("group|" + target + "|" + logGroup, CHECKS_TTL, now,
@@ -73,7 +73,10 @@ public class EvidenceGatherer {
     return result;
   }
 
-  /** What systemd says of the unit: the result of a command sent on an earlier reconcile, or a new one. */
+  /**
+   * What systemd says of the unit: the result of a command sent on an earlier reconcile, or a new one. An instance
+   * SSM does not manage is a finding, kept like an answer, not a failure to retry on every poll.
+   */
   private Observed<SystemdState> systemd(AwsTarget target, String instanceId, String unit, Instant now) {
     String key = target + "|" + instanceId + "|" + unit;
     @SuppressWarnings("unchecked")
@@ -90,29 +93,39 @@ public class EvidenceGatherer {
       }
       Optional<CommandPort.Invocation> invocation = commands.invocation(target, sent.commandId(), instanceId);
       if (invocation.isEmpty() || !invocation.get().terminal()) {
-        return Observed.seen(new SystemdState(instanceId, sent.commandId(),
-            invocation.map(CommandPort.Invocation::status).orElse("Pending"), Optional.empty(), Optional.empty(),
-            Optional.empty(), false, "SSM command " + sent.commandId() + " has not finished yet"));
+        return Observed.seen(SystemdState.unknown(instanceId, sent.commandId(), sent.at(),
+            invocation.map(CommandPort.Invocation::status).orElse("Pending"),
+            "SSM command " + sent.commandId() + " has not finished yet"));
       }
       pending.remove(key);
-      Observed<SystemdState> state = Observed.seen(SystemdOutput.parse(instanceId, sent.commandId(), invocation.get()));
+      Observed<SystemdState> state = Observed.seen(SystemdOutput.parse(instanceId, sent.commandId(), sent.at(),
+          invocation.get()));
       cache.put("systemd|" + key, new Cached<>(state, now));
       return state;
     } catch (AwsCallException e) {
+      if (e.failure().kind() == AwsFailure.Kind.NOT_MANAGED) {
+        pending.remove(key);
+        Observed<SystemdState> state = Observed.seen(SystemdState.unreachable(instanceId, now, e.failure().detail()));
+        cache.put("systemd|" + key, new Cached<>(state, now));
+        return state;
+      }
       return Observed.failed(e.failure());
     }
   }
 
   private List<ConfigCheck> checks(AwsTarget target, String environment) {
     List<ConfigCheck> checks = new ArrayList<>();
-    checks.add(check("CallerIdentity", "sts:GetCallerIdentity", () -> "the operator is " + config.callerArn(target)));
+    // These run as the operator's role, not the migrator's (bfd-ENV-migrator): each says so, since a check that
+    // passes here may still fail for the migrator's instance profile (the runbook's steps check that one).
+    checks.add(check("CallerIdentity", "sts:GetCallerIdentity", () -> "these checks ran as the operator's role "
+        + config.callerArn(target) + ", not as the migrator's role bfd-" + environment + "-migrator"));
     for (String path : List.of("/bfd/" + environment + "/common/nonsensitive/", "/bfd/" + environment + "/migrator/nonsensitive/")) {
       checks.add(check("ParametersReadable", path, () -> {
         int count = config.parameterCount(target, path);
         if (count == 0) {
           throw new IllegalStateException("no parameter under " + path);
         }
-        return count + " parameter(s) readable";
+        return count + " parameter(s) readable by the operator's role (not checked as the migrator's)";
       }));
     }
     String aliasParameter = "/bfd/" + environment + "/common/nonsensitive/kms_key_alias";
@@ -123,18 +136,22 @@ public class EvidenceGatherer {
       if (!"Enabled".equals(state)) {
         throw new IllegalStateException("key " + alias + " is " + state);
       }
-      return "key " + alias + " is Enabled";
+      return "key " + alias + " is Enabled (asked as the operator's role; whether bfd-" + environment
+          + "-migrator may use it is not checked here)";
     }));
     return checks;
   }
+
+  /** What a failed check adds: whose permissions it tested. */
+  static final String AS_THE_OPERATOR = " (as the operator's role, not the migrator's)";
 
   private static ConfigCheck check(String name, String target, Supplier<String> body) {
     try {
       return new ConfigCheck(name, target, true, body.get());
     } catch (AwsCallException e) {
-      return new ConfigCheck(name, target, false, e.failure().describe());
+      return new ConfigCheck(name, target, false, e.failure().describe() + AS_THE_OPERATOR);
     } catch (RuntimeException e) {
-      return new ConfigCheck(name, target, false, e.getMessage());
+      return new ConfigCheck(name, target, false, e.getMessage() + AS_THE_OPERATOR);
     }
   }
 

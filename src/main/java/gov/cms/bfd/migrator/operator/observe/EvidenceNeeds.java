@@ -3,16 +3,17 @@ package gov.cms.bfd.migrator.operator.observe;
 import java.util.Optional;
 
 /**
- * What a diagnosis needs beyond the queue and the instances: the log stream to read (empty name: the stream
- * written to last), the instance whose systemd state to ask for, the exit-1 configuration checks, the schema
- * version parameter, whether the log group exists (when neither queue nor instance does: a misnamed environment?).
+ * What a diagnosis needs beyond the queue and the instances: the log stream to read (named after the run's instance:
+ * one stream per instance id), the instance whose systemd state to ask for, the exit-1 configuration checks, the
+ * schema version parameter, whether the log group exists (when neither queue nor instance does: a misnamed
+ * environment?).
  */
-public record EvidenceNeeds(Optional<Optional<String>> logStream, Optional<String> systemdOf, boolean configChecks,
+public record EvidenceNeeds(Optional<String> logStream, Optional<String> systemdOf, boolean configChecks,
     boolean schemaVersion, boolean logGroup) {
 
   public static final EvidenceNeeds NONE = new EvidenceNeeds(Optional.empty(), Optional.empty(), false, false, false);
 
-  public EvidenceNeeds(Optional<Optional<String>> logStream, Optional<String> systemdOf, boolean configChecks,
+  public EvidenceNeeds(Optional<String> logStream, Optional<String> systemdOf, boolean configChecks,
       boolean schemaVersion) {
     this(logStream, systemdOf, configChecks, schemaVersion, false);
   }

@@ -7,6 +7,8 @@ import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.AfterFailure;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.diagnose.LastRunMemory;
+import gov.cms.bfd.migrator.operator.diagnose.MigratorMessage;
 import gov.cms.bfd.migrator.operator.diagnose.Run;
 import gov.cms.bfd.migrator.operator.diagnose.Verdict;
 import gov.cms.bfd.migrator.operator.model.GoDuration;
@@ -27,7 +29,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -41,7 +42,6 @@ public final class Planner {
   public static final Duration PURGE_SPACING = Duration.ofSeconds(60);
   /** A stop that could not be confirmed is not re-sent at once: a person looks first, or it is tried later. */
   public static final Duration STOP_RETRY = Duration.ofMinutes(10);
-  private static final Set<String> SERVICE_RUNNING = Set.of("active", "activating", "deactivating", "reloading");
 
   /** A plan whose approvals are guarded by the admission policy. */
   public Plan plan(Diagnosis diagnosis, Observation seen, Settings settings, Optional<Approval> approval,
@@ -118,6 +118,10 @@ public final class Planner {
     Optional<Instance> instance = latestInstance(seen);
     switch (step.action()) {
       case StopService -> {
+        Optional<String> finding = unstoppable(seen, step.target().split("/", 2)[0], settings);
+        if (finding.isPresent()) {
+          return step.blocked(finding.get());
+        }
         if (!remediation.stopService()) {
           return step.blocked(remediation.cap("stopService").map(c -> c.describe() + ": stop " + settings.serviceUnit()
               + " by hand").orElse("spec.remediation.stopService is false: stop " + settings.serviceUnit() + " by hand"));
@@ -162,7 +166,9 @@ public final class Planner {
         }
         if (instance.isEmpty()
             || !(instance.get().state() == Instance.State.stopped || serviceStopped(seen, instance.get(), history))) {
-          return step.waiting("the service is not confirmed stopped and the instance is not stopped");
+          Optional<String> finding = instance.flatMap(i -> unstoppable(seen, i.id(), settings));
+          return finding.map(step::blocked)
+              .orElseGet(() -> step.waiting("the service is not confirmed stopped and the instance is not stopped"));
         }
       }
     }
@@ -179,9 +185,14 @@ public final class Planner {
           + remediation.maxActionsPerHour());
     }
     Optional<String> unrecorded = step.action() == ActionType.PurgeQueue ? unrecorded(seen) : Optional.empty();
+    // S11: afterFailure gates a termination as it gates a purge: both remove the evidence of a failed run.
+    boolean failureEvidence = switch (step.action()) {
+      case PurgeQueue -> removesFailureEvidence(diagnosis);
+      case TerminateInstance -> instance.map(i -> holdsFailureEvidence(diagnosis, seen, history, i)).orElse(true);
+      case StopService -> false;
+    };
     boolean needsApproval = remediation.mode() == RemediationMode.Approve
-        || (step.action() == ActionType.PurgeQueue && remediation.afterFailure() == AfterFailure.Approve
-            && removesFailureEvidence(diagnosis.verdict()))
+        || (remediation.afterFailure() == AfterFailure.Approve && failureEvidence)
         || unrecorded.isPresent();
     if (needsApproval) {
       if (approval.isPresent() && guard.enforced()) {
@@ -200,7 +211,9 @@ public final class Planner {
           ? remediation.cap("mode").map(c -> c.describe()).orElse("spec.remediation.mode is Approve")
               + ": set the annotations migrator.bfd.cms.gov/approve to status.planFingerprint"
               + " and migrator.bfd.cms.gov/approved-by to your user (needs the verb approve: the migrator-approver role)"
-          : "purging removes the evidence of a failed run and "
+          : (step.action() == ActionType.TerminateInstance ? "terminating " + step.target() + " destroys the evidence of a"
+              + " failed run on it (its log file, user-data and cloud-init output, which the next steps read) and "
+              : "purging removes the evidence of a failed run and ")
               + remediation.cap("afterFailure").map(c -> c.describe()).orElse("spec.remediation.afterFailure is Approve")
               + ": approve status.planFingerprint with the annotations migrator.bfd.cms.gov/approve and /approved-by"
               + " (needs the verb approve: the migrator-approver role)";
@@ -269,27 +282,71 @@ public final class Planner {
             + newest.plus(leftoverAfter));
   }
 
-  /** Whether the queue holds evidence of a run that did not succeed (or of nothing recognisable). */
-  static boolean removesFailureEvidence(Verdict verdict) {
-    if (verdict instanceof Verdict.Finished finished) {
-      return finished.exitStatus().map(s -> s != 0).orElse(true);
-    }
-    return true;
+  /**
+   * Whether the queue holds evidence of a run that did not succeed (or of nothing recognisable): the verdict's run, or
+   * any other run whose messages are there (an earlier run's Failed stays evidence when a newer instance is judged).
+   */
+  static boolean removesFailureEvidence(Diagnosis diagnosis) {
+    Verdict verdict = diagnosis.verdict();
+    boolean verdictFailed = !(verdict instanceof Verdict.Finished finished)
+        || finished.exitStatus().map(s -> s != 0).orElse(true);
+    boolean otherFailed = Run.of(diagnosis.messages()).stream().anyMatch(r -> switch (r.end()) {
+      case FAILED, KILLED -> true;
+      case EXITED -> r.exitStatusFromMessages().map(s -> s != 0).orElse(true);
+      case FINISHED, NONE -> false;
+    });
+    boolean unrecognized = diagnosis.messages().stream().anyMatch(m -> m instanceof MigratorMessage.Unrecognized);
+    return verdictFailed || otherFailed || unrecognized;
   }
 
-  /** systemd says the service is not running, or this operator stopped it and verified that. */
-  static boolean serviceStopped(Observation seen, Instance instance, List<ActionRecord> history) {
-    boolean systemdSays = seen.systemd().seenValue()
-        .filter(s -> s.instanceId().equals(instance.id()) && s.known())
-        .flatMap(SystemdState::activeState)
-        .filter(state -> !SERVICE_RUNNING.contains(state))
-        .isPresent();
-    boolean stoppedByUs = history.stream()
+  /**
+   * S11: whether {@code instance} holds the evidence of a run that did not succeed (its log file, user-data, cloud-init
+   * output): unless the verdict is a success on that very instance, or the run the operator remembers of it (its
+   * messages purged, S12) succeeded, an instance is taken to hold such evidence.
+   */
+  public static boolean holdsFailureEvidence(Diagnosis diagnosis, Observation seen, List<ActionRecord> history,
+      Instance instance) {
+    if (diagnosis.verdict() instanceof Verdict.Finished f && f.instance().filter(i -> i.id().equals(instance.id())).isPresent()) {
+      return f.exitStatus().map(s -> s != 0).orElse(true);
+    }
+    return !LastRunMemory.rememberedSuccessOn(diagnosis.verdict(), seen, history, instance);
+  }
+
+  /**
+   * Whether the migrator's service on {@code instance} is confirmed stopped: systemd shows its main process ran and
+   * ended, or this operator stopped it and verified that; and systemd has not reported the unit running since the
+   * stop. A unit that never started is not "stopped" (the migrator may be about to start), nor is one that is not
+   * loaded (a finding: the migrator may run under another name).
+   */
+  public static boolean serviceStopped(Observation seen, Instance instance, List<ActionRecord> history) {
+    Optional<SystemdState> systemd = seen.systemd().seenValue().filter(s -> s.instanceId().equals(instance.id()));
+    Optional<ActionRecord> lastStop = history.stream()
         .filter(r -> r.action() == ActionType.StopService && r.target().startsWith(instance.id() + "/"))
-        .findFirst() // newest first
-        .filter(r -> r.outcome() == ActionOutcome.Succeeded)
-        .isPresent();
+        .findFirst(); // newest first
+    boolean runningSinceStop = systemd.filter(s -> s.unit() == SystemdState.Unit.RUNNING)
+        .filter(s -> lastStop.map(r -> !s.askedAt().isBefore(r.time())).orElse(true)).isPresent();
+    if (runningSinceStop || systemd.filter(s -> s.unit() == SystemdState.Unit.NOT_LOADED).isPresent()) {
+      return false;
+    }
+    boolean systemdSays = systemd.filter(SystemdState::ended).isPresent();
+    boolean stoppedByUs = lastStop.filter(r -> r.outcome() == ActionOutcome.Succeeded).isPresent();
     return systemdSays || stoppedByUs;
+  }
+
+  /**
+   * Why the operator cannot stop the service on {@code instanceId} at all, which only a person can resolve: SSM does
+   * not manage the instance (InvalidInstanceId; SSH can reach it), or systemd has no such unit loaded there.
+   */
+  static Optional<String> unstoppable(Observation seen, String instanceId, Settings settings) {
+    return seen.systemd().seenValue().filter(s -> s.instanceId().equals(instanceId)).flatMap(s -> switch (s.unit()) {
+      case UNREACHABLE -> Optional.of("instance " + instanceId + " is not reachable through SSM (SendCommand: "
+          + "InvalidInstanceId), so the operator can neither read nor stop " + settings.serviceUnit() + " there: check"
+          + " and stop it over SSH");
+      case NOT_LOADED -> Optional.of("systemd on " + instanceId + " has no unit " + settings.serviceUnit() + " loaded"
+          + " (LoadState=" + s.loadState().orElse("") + "): nothing proves the migrator is not running under another"
+          + " name; check service.unit in the MigratorEnvironment and what cloud-init installed, by hand");
+      default -> Optional.<String>empty();
+    });
   }
 
   /** Every instance a migrator may be running on whose service nobody has seen stopped. */

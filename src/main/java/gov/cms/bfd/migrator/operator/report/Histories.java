@@ -52,7 +52,8 @@ public final class Histories {
             return Stream.of(new ActionRecord(Instant.parse(e.time), e.action,
                 e.target == null ? "" : e.target, e.outcome, Optional.ofNullable(e.approvedBy),
                 e.planFingerprint == null ? "" : e.planFingerprint, e.detail == null ? "" : e.detail,
-                Optional.ofNullable(e.reference), e.evidence == null ? List.of() : e.evidence));
+                Optional.ofNullable(e.reference), e.evidence == null ? List.of() : e.evidence,
+                Optional.ofNullable(e.run).map(LastRuns::memory)));
           } catch (RuntimeException invalid) {
             return Stream.empty();
           }
@@ -79,7 +80,11 @@ public final class Histories {
         long bytes = r.evidence().stream().mapToLong(item -> Text.jsonBytes(Text.bound(item, EVIDENCE_BYTES))).sum();
         boolean withEvidence = (i < LEDGER_NEWEST || r.pending()) && evidenceBytes + bytes <= LEDGER_EVIDENCE_BYTES;
         evidenceBytes += withEvidence ? bytes : 0;
-        kept.add(entry(r, withEvidence ? r.evidence().size() : 0, r.evidence().size()));
+        HistoryEntry entry = entry(r, withEvidence ? r.evidence().size() : 0, r.evidence().size());
+        if (!withEvidence) {
+          entry.run = null; // kept with the evidence: only the newest clean-up's run is ever recalled (S12)
+        }
+        kept.add(entry);
       }
     }
     return kept;
@@ -108,6 +113,7 @@ public final class Histories {
               : "in the MigratorEnvironment's status.ledger"));
     }
     e.evidence = evidence.isEmpty() ? null : evidence;
+    e.run = r.run().map(LastRuns::bean).orElse(null);
     return e;
   }
 }

@@ -1,11 +1,11 @@
 package gov.cms.bfd.migrator.operator.report;
 
-import gov.cms.bfd.migrator.operator.api.ActionOutcome;
 import gov.cms.bfd.migrator.operator.api.ActionState;
 import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.LastRun;
 import gov.cms.bfd.migrator.operator.diagnose.Commands;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.diagnose.LastRunMemory;
 import gov.cms.bfd.migrator.operator.diagnose.RunbookAdvice;
 import gov.cms.bfd.migrator.operator.diagnose.RunbookAdvice.Kind;
 import gov.cms.bfd.migrator.operator.diagnose.Verdict;
@@ -16,6 +16,8 @@ import gov.cms.bfd.migrator.operator.model.Shell;
 import gov.cms.bfd.migrator.operator.observe.Instance;
 import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
+import gov.cms.bfd.migrator.operator.observe.SystemdState;
+import gov.cms.bfd.migrator.operator.plan.Planner;
 import gov.cms.bfd.migrator.operator.plan.Plan;
 import gov.cms.bfd.migrator.operator.plan.Step;
 import java.util.ArrayList;
@@ -36,7 +38,7 @@ final class NextSteps {
   private NextSteps() {}
 
   static List<String> of(Input input, Settings settings, Observation seen, Diagnosis diagnosis, Optional<Plan> plan,
-      List<ActionRecord> history, Optional<LastRun> lastRun) {
+      List<ActionRecord> history, Optional<LastRun> lastRun, Optional<LastRunMemory.Recalled> recalled) {
     var commands = new Commands(seen, settings);
     String md = Shell.quote(input.name()) + " -n " + Shell.quote(input.namespace());
     List<String> steps = new ArrayList<>();
@@ -56,13 +58,20 @@ final class NextSteps {
         steps.add("Then " + describe(step) + " (" + step.state() + step.blockedBy().map(b -> ": " + b).orElse("") + ").");
       }
     }
+    int unblocking = steps.size();
     for (RunbookAdvice.Step step : diagnosis.runbook().steps()) {
       if (covered.contains(step.kind()) || done(step.kind(), seen, history)) {
         continue;
       }
       steps.add(step.text());
     }
-    afterRecovery(diagnosis, lastRun).ifPresent(note -> steps.add(0, note));
+    Optional<String> remembered = remembered(recalled);
+    if (diagnosis.verdict() instanceof Verdict.Clean) {
+      remembered.or(() -> afterRecovery(lastRun)).ifPresent(note -> steps.add(0, note));
+    } else {
+      // What moves the resource on comes first; the remembered failure right after it.
+      remembered.ifPresent(note -> steps.add(unblocking, note));
+    }
     return steps;
   }
 
@@ -93,10 +102,19 @@ final class NextSteps {
       case TerminateInstance -> instance(seen, step.target()).map(commands::terminate)
           .orElse("aws ec2 terminate-instances --instance-ids " + Shell.quote(step.target()));
       case StopService -> instance(seen, step.target().split("/", 2)[0])
-          .map(i -> "check the service, " + commands.onInstance(i, commands.serviceStatus()) + " ; then stop it, "
-              + commands.onInstance(i, commands.serviceStop()))
+          .map(i -> unreachable(seen, i)
+              // SSM does not manage it: the runbook's own route, SSH, is the one left.
+              ? "over SSH, check the service: " + commands.ssh(i, commands.serviceStatus()) + " ; then stop it: "
+                  + commands.ssh(i, commands.serviceStop())
+              : "check the service, " + commands.onInstance(i, commands.serviceStatus()) + " ; then stop it, "
+                  + commands.onInstance(i, commands.serviceStop()))
           .orElse("stop " + step.target() + " on its instance");
     };
+  }
+
+  private static boolean unreachable(Observation seen, Instance instance) {
+    return seen.systemd().seenValue().filter(s -> s.instanceId().equals(instance.id()))
+        .filter(s -> s.unit() == SystemdState.Unit.UNREACHABLE).isPresent();
   }
 
   private static Optional<Instance> instance(Observation seen, String id) {
@@ -128,22 +146,33 @@ final class NextSteps {
     return switch (kind) {
       case PURGE, READ_MESSAGES -> !queueHolds;
       case TERMINATE -> noInstance;
-      case STOP_SERVICE -> noInstance || history.stream().filter(r -> r.action() == ActionType.StopService)
-          .findFirst().filter(r -> r.outcome() == ActionOutcome.Succeeded).isPresent();
+      // Stopped as the purge's rule sees it: a stop confirmed earlier no longer counts once the unit runs again.
+      case STOP_SERVICE -> noInstance || seen.instances().seenValue().orElse(List.of()).stream()
+          .filter(i -> i.state().mayRun()).allMatch(i -> Planner.serviceStopped(seen, i, history));
       default -> false;
     };
   }
 
   /**
-   * After the operator cleaned up a failed run (or a person did), the environment is deployable, and the migration
-   * that failed is still broken: the next deployment runs it again.
+   * After a person cleaned up a failed run, the environment is deployable, and the migration that failed is still
+   * broken: the next deployment runs it again.
    */
-  private static Optional<String> afterRecovery(Diagnosis diagnosis, Optional<LastRun> lastRun) {
-    if (!(diagnosis.verdict() instanceof Verdict.Clean)) {
-      return Optional.empty();
-    }
+  private static Optional<String> afterRecovery(Optional<LastRun> lastRun) {
     return lastRun.filter(r -> r.exitStatus != null && r.exitStatus != 0).map(r -> "Deployable, but the last run (pid "
         + r.pid + ") ended with exit status " + r.exitStatus + (r.migrationFile == null ? "" : " in " + r.migrationFile)
         + ": its cause still needs a fix through a pull request before the next deployment, which runs it again.");
+  }
+
+  /**
+   * S12: the operator's own clean-up removed a failed run's evidence, and the run stays the last one: its cause still
+   * needs a fix, and the ledger keeps what the clean-up removed.
+   */
+  private static Optional<String> remembered(Optional<LastRunMemory.Recalled> recalled) {
+    return recalled.filter(r -> !r.run().succeeded()).map(r -> "The last run, " + r.run().label() + ", ended "
+        + r.run().exitStatus().map(s -> "with exit status " + s).orElse("without a known exit status")
+        + r.run().migrationFile().map(f -> " in " + f).orElse("") + "; the operator's "
+        + (r.cleanUp().action() == ActionType.PurgeQueue ? "purge" : "termination of " + r.cleanUp().target())
+        + " at " + r.cleanUp().time() + " removed its evidence (kept in the MigratorEnvironment's status.ledger). Its"
+        + " cause still needs a fix through a pull request before the next deployment, which runs it again.");
   }
 }

@@ -14,9 +14,12 @@ import gov.cms.bfd.migrator.operator.api.PlannedAction;
 import gov.cms.bfd.migrator.operator.api.QueueStatus;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.api.RunbookGuidance;
+import gov.cms.bfd.migrator.operator.api.FailureMode;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
+import gov.cms.bfd.migrator.operator.diagnose.LastRunMemory;
 import gov.cms.bfd.migrator.operator.diagnose.Run;
 import gov.cms.bfd.migrator.operator.model.ActionRecord;
+import gov.cms.bfd.migrator.operator.model.ConditionStatus;
 import gov.cms.bfd.migrator.operator.model.DesiredCondition;
 import gov.cms.bfd.migrator.operator.model.Input;
 import gov.cms.bfd.migrator.operator.model.Settings;
@@ -27,6 +30,7 @@ import gov.cms.bfd.migrator.operator.observe.Observation;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
 import gov.cms.bfd.migrator.operator.plan.Plan;
 import gov.cms.bfd.migrator.operator.plan.Step;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,7 +51,7 @@ public class StatusComposer {
   static final int TARGET_BYTES = 320;
   /** A step holds a command to paste, both routes to the instance: long enough never to cut one. */
   static final int STEP_BYTES = 1400;
-  static final int MAX_STEPS = 12;
+  static final int MAX_STEPS = 15;
   static final int MAX_INSTANCES = 10;
   static final int MAX_CHECKS = 8;
   static final int MAX_MESSAGES = 10;
@@ -125,17 +129,21 @@ public class StatusComposer {
   /** The status for an observed, diagnosed and planned environment, with its action history. */
   public MigratorDeploymentStatus compose(Input input, MigratorDeploymentStatus prior, Observation seen,
       Diagnosis observed, Optional<Plan> plan, List<ActionRecord> history) {
-    Diagnosis diagnosis = purging(observed, history);
+    // S12: what the operator's own clean-up removed is still the last run, until a newer one appears.
+    Optional<LastRunMemory.Recalled> recalled = LastRunMemory.recall(observed.verdict(), seen, history)
+        .filter(r -> !newerRunShown(prior, r));
+    Diagnosis diagnosis = remembering(purging(observed, history), recalled);
     MigratorDeploymentStatus next = carried(prior);
     next.history = history.isEmpty() ? null : Histories.to(history);
     next.plannedActions = plan.map(StatusComposer::plannedActions).orElse(null);
     next.planFingerprint = plan.filter(p -> !p.steps().isEmpty()).map(Plan::fingerprint).orElse(null);
     next.observedGeneration = input.generation();
     next.failureMode = diagnosis.failureMode().orElse(prior == null ? null : prior.failureMode);
-    next.lastRun = LastRuns.of(diagnosis.verdict(), diagnosis.log()).orElse(prior == null ? null : prior.lastRun);
+    next.lastRun = recalled.map(r -> LastRuns.bean(r.run()))
+        .or(() -> LastRuns.of(diagnosis.verdict(), diagnosis.log())).orElse(prior == null ? null : prior.lastRun);
     Settings settings = ((Input.Resolved.Valid) input.settings()).settings();
     List<String> nextSteps = NextSteps.of(input, settings, seen, diagnosis, plan, history,
-        Optional.ofNullable(next.lastRun));
+        Optional.ofNullable(next.lastRun), recalled);
     next.runbook = runbook(diagnosis, nextSteps);
     List<DesiredCondition> conditions = new ArrayList<>(Kstatus.conditions(seen, diagnosis, plan, history, nextSteps));
     diagnosis.conditions().stream().filter(c -> ConditionTypes.DOMAIN.contains(c.type())).forEach(conditions::add);
@@ -149,16 +157,49 @@ public class StatusComposer {
   }
 
   /**
-   * Not deployable while a purge is pending: AWS deletes what is sent up to 60 seconds after a purge, so a
-   * deployment launched then could lose its first messages and wait forever.
+   * Not deployable while a purge is pending, even once the queue reads empty: AWS deletes what is sent up to 60
+   * seconds after a purge, so a deployment launched then could lose its first messages and wait forever. Only a
+   * Deployable that would be True is replaced; False or Unknown keep their own reason (what blocks, what AWS did not
+   * answer).
    */
   static Diagnosis purging(Diagnosis diagnosis, List<ActionRecord> history) {
+    if (diagnosis.condition(ConditionTypes.DEPLOYABLE).status() != ConditionStatus.True) {
+      return diagnosis;
+    }
     return history.stream().filter(r -> r.pending() && r.action() == ActionType.PurgeQueue).findFirst()
         .map(p -> diagnosis.withCondition(isFalse(ConditionTypes.DEPLOYABLE, Reasons.PURGE_IN_PROGRESS,
             "Not deployable yet: the purge of " + p.target() + " recorded at " + p.time() + " is not verified, and AWS"
                 + " deletes messages sent up to 60 seconds after a purge; a deployment launched now could lose its"
                 + " first messages.")))
         .orElse(diagnosis);
+  }
+
+  /**
+   * The diagnosis with a remembered run's verdict (S12): MigrationSucceeded as it was, and a failed run's failure mode
+   * (its cause still needs a fix) with that mode's runbook section.
+   */
+  static Diagnosis remembering(Diagnosis diagnosis, Optional<LastRunMemory.Recalled> recalled) {
+    if (recalled.isEmpty()) {
+      return diagnosis;
+    }
+    Diagnosis remembered = diagnosis.withCondition(LastRunMemory.condition(recalled.get()));
+    Optional<FailureMode> mode = LastRunMemory.failureMode(recalled.get());
+    return mode.map(remembered::withFailureMode).orElse(remembered);
+  }
+
+  /**
+   * Whether status already showed a run newer than the remembered one (its last progress after the clean-up): a run
+   * that came and went while the operator watched is not forgotten for an older one.
+   */
+  static boolean newerRunShown(MigratorDeploymentStatus prior, LastRunMemory.Recalled recalled) {
+    if (prior == null || prior.lastRun == null || prior.lastRun.lastProgressTime == null) {
+      return false;
+    }
+    try {
+      return Instant.parse(prior.lastRun.lastProgressTime).isAfter(recalled.cleanUp().time());
+    } catch (RuntimeException unparsable) {
+      return false;
+    }
   }
 
   /** The last run is never dropped by a reconcile that did not replace it. */

@@ -146,7 +146,7 @@ class ExecutorTest {
 
   @Test
   void ssmStatusesMotoDoesNotEmulate_areInconclusive() {
-    for (String status : List.of("DeliveryTimedOut", "Undeliverable", "Failed")) {
+    for (String status : List.of("DeliveryTimedOut", "Undeliverable", "TimedOut", "Cancelled")) {
       var sent = intent(ActionType.StopService, "i-1/u.service").withReference("c-1", "sent");
       aws.invocation = new CommandPort.Invocation(status, "", "");
       assertThat(executor.verify(List.of(sent), queue(0), TARGET, T0.plusSeconds(5)).get(0).outcome()).as(status)
@@ -161,6 +161,29 @@ class ExecutorTest {
         .as("Delayed, still within patience").isEqualTo(ActionOutcome.Pending);
     assertThat(executor.verify(List.of(success), queue(0), TARGET, T0.plusSeconds(600)).get(0).outcome())
         .as("Delayed for ten minutes").isEqualTo(ActionOutcome.Inconclusive);
+  }
+
+  /** The stop script ends with systemctl stop's exit status ({@code &&}): SSM's Failed is a stop that failed. */
+  @Test
+  void aStopThatFailsIsFailedNotSucceeded() {
+    var sent = intent(ActionType.StopService, "i-1/u.service").withReference("c-1", "sent");
+    aws.invocation = new CommandPort.Invocation("Failed", "",
+        "Job for u.service failed because the control process exited with error code.\nSee \"systemctl status\"");
+
+    var verified = executor.verify(List.of(sent), queue(0), TARGET, T0.plusSeconds(5)).get(0);
+
+    assertThat(verified.outcome()).isEqualTo(ActionOutcome.Failed);
+    assertThat(verified.detail()).contains("systemctl stop failed").contains("Job for u.service failed");
+  }
+
+  @Test
+  void aStopOfAUnitThatIsNotLoadedStopsNothing() {
+    var sent = intent(ActionType.StopService, "i-1/u.service").withReference("c-1", "sent");
+    aws.invocation = new CommandPort.Invocation("Success", "LoadState=not-found\nActiveState=inactive\nExecMainPID=0\n"
+        + "ExecMainCode=0\nExecMainStatus=0\n", "");
+
+    assertThat(executor.verify(List.of(sent), queue(0), TARGET, T0.plusSeconds(5)).get(0).outcome())
+        .isEqualTo(ActionOutcome.Failed);
   }
 
   @Test

@@ -54,7 +54,7 @@ class CloudWatchLogAdapterIT {
         "Migration failed, shutting down"));
 
     for (int read = 0; read < 5; read++) {
-      LogExcerpt excerpt = adapter.tail(TARGET, sim.logGroup(), Optional.of("i-0123456789abcdef0"), 50).orElseThrow();
+      LogExcerpt excerpt = adapter.tail(TARGET, sim.logGroup(), "i-0123456789abcdef0", 50).orElseThrow();
       assertThat(excerpt.lines()).as("read " + read).hasSize(3);
       assertThat(excerpt.lines().get(2).text()).contains("Migration failed, shutting down");
     }
@@ -64,7 +64,7 @@ class CloudWatchLogAdapterIT {
   void theTailIsTheNewestLinesOldestFirst() {
     sim.log("i-0123456789abcdef1", IntStream.range(0, 30).mapToObj(i -> "line " + i).toList());
 
-    LogExcerpt excerpt = adapter.tail(TARGET, sim.logGroup(), Optional.of("i-0123456789abcdef1"), 12).orElseThrow();
+    LogExcerpt excerpt = adapter.tail(TARGET, sim.logGroup(), "i-0123456789abcdef1", 12).orElseThrow();
 
     assertThat(excerpt.lines()).extracting(LogExcerpt.Line::text)
         .allSatisfy(t -> assertThat(t).contains("line "))
@@ -77,6 +77,6 @@ class CloudWatchLogAdapterIT {
   void aMissingStreamIsNoExcerpt() {
     sim.log("i-0123456789abcdef2", List.of("Successfully started"));
 
-    assertThat(adapter.tail(TARGET, sim.logGroup(), Optional.of("i-00000000000000000"), 50)).isEmpty();
+    assertThat(adapter.tail(TARGET, sim.logGroup(), "i-00000000000000000", 50)).isEmpty();
   }
 }

@@ -169,9 +169,15 @@ class DiagnoserProperties {
 
   private Arbitrary<Observed<SystemdState>> systemd() {
     Arbitrary<Observed<SystemdState>> known = Combinators.combine(Arbitraries.of("active", "inactive", "failed"),
-            Arbitraries.integers().between(0, 4), Arbitraries.of("1", "2"), Arbitraries.of(true, false))
-        .as((active, status, code, isKnown) -> Observed.seen(new SystemdState("i-1", "c-1", "Success",
-            Optional.of(active), Optional.of(status), Optional.of(code), isKnown, "generated")));
+            Arbitraries.integers().between(0, 4), Arbitraries.of("0", "1", "2"), Arbitraries.of("loaded", "not-found"),
+            Arbitraries.of(0, 1, 2))
+        .as((active, status, code, load, answer) -> Observed.seen(switch (answer) {
+          case 0 -> gov.cms.bfd.migrator.operator.observe.SystemdStates.shown("i-1", NOW, "LoadState=" + load,
+              "ActiveState=" + active, "ExecMainPID=" + (code.equals("0") ? "0" : "4242"), "ExecMainCode=" + code,
+              "ExecMainStatus=" + status);
+          case 1 -> gov.cms.bfd.migrator.operator.observe.SystemdStates.silent("i-1", NOW);
+          default -> gov.cms.bfd.migrator.operator.observe.SystemdStates.unreachable("i-1", NOW);
+        }));
     return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.just(Observed.skipped())),
         net.jqwik.api.Tuple.of(2, known), net.jqwik.api.Tuple.of(1, failures("ssm", "GetCommandInvocation")));
   }

@@ -45,7 +45,7 @@ class RunbookCommandsTest {
     Observation seen = Observation.basic(NOW, Observed.seen(new QueueState.Missing(settings.queueName())),
         Observed.seen(List.of(instance)));
 
-    List<String> steps = Runbook.advise(new Verdict.Orphaned(instance), Optional.of(FailureMode.UndeployableState), seen,
+    List<String> steps = Runbook.advise(new Verdict.Orphaned(instance, "no run evidence"), Optional.of(FailureMode.UndeployableState), seen,
         settings, Optional.empty()).nextSteps();
 
     String describe = command(steps, "aws ec2 describe-instances");
@@ -78,7 +78,38 @@ class RunbookCommandsTest {
         assertThat(argv).contains("--queue-url");
       }
     }
+    // The "if failures persist" checks: CloudTrail's errors on the queue, by its name as one argument, and AWS Health.
+    String escalation = steps.stream().filter(s -> s.contains("aws cloudtrail lookup-events")).findFirst().orElseThrow();
+    String trail = escalation.substring(escalation.indexOf("aws cloudtrail lookup-events"),
+        escalation.indexOf(" | grep"));
+    argv = run(dir, "aws() { printf '%s\\0' \"$@\"; }; " + trail);
+    assertThat(argv).startsWith("cloudtrail", "lookup-events").contains("AttributeKey=ResourceName,AttributeValue=q"
+        + HOSTILE);
+    String health = escalation.substring(escalation.indexOf("aws health describe-events"), escalation.length() - 1);
+    argv = run(dir, "aws() { printf '%s\\0' \"$@\"; }; " + health);
+    assertThat(new ObjectMapper().readTree(argv.get(argv.indexOf("--filter") + 1)).get("regions").get(0).asText())
+        .isEqualTo("us-east-1");
     assertThat(dir.resolve("PWNED")).as("a command the names smuggled in ran").doesNotExist();
+  }
+
+  @Test
+  void anInstanceSsmDoesNotManageGetsTheSshRouteOnlyAndHostileIdsStayArguments(@TempDir Path dir) throws Exception {
+    Settings settings = SettingsFixtures.defaults("test");
+    Instance instance = new Instance("i-0123" + HOSTILE, Instance.State.running, NOW.minusSeconds(3600), Map.of());
+    Observation seen = Observation.basic(NOW, Observed.seen(new QueueState.Missing(settings.queueName())),
+        Observed.seen(List.of(instance))).withSystemd(Observed.seen(
+            gov.cms.bfd.migrator.operator.observe.SystemdStates.unreachable(instance.id(), NOW)));
+
+    List<String> steps = Runbook.advise(new Verdict.Orphaned(instance, "no run evidence"),
+        Optional.of(FailureMode.UndeployableState), seen, settings, Optional.empty()).nextSteps();
+
+    assertThat(steps.get(0)).contains("not reachable through SSM");
+    assertThat(steps).noneSatisfy(s -> assertThat(s).contains("through SSM: "));
+    String step = steps.stream().filter(s -> s.contains("over SSH (SSM does not manage")).findFirst().orElseThrow();
+    List<List<String>> calls = record(dir, step.substring(step.indexOf("ssh \"$(")));
+    assertThat(calls.get(0)).contains("--instance-ids", instance.id());
+    assertThat(calls.get(1)).startsWith("ssh:").endsWith("sudo systemctl status --no-pager -- bfd-db-migrator.service");
+    assertThat(dir.resolve("PWNED")).doesNotExist();
   }
 
   /**

@@ -337,7 +337,7 @@ final class HealthFixtures {
     if (step.isPresent()) {
       ActionRecord intent = new ActionRecord(now, step.get().action(), step.get().target(), ActionOutcome.Pending,
           step.get().approvedBy(), plan.fingerprint(), "intent recorded before the call", Optional.empty(),
-          Evidence.of(diagnosis));
+          Evidence.of(diagnosis), gov.cms.bfd.migrator.operator.report.LastRuns.toRemember(diagnosis, seen, history));
       List<ActionRecord> withIntent = new ArrayList<>(List.of(EXECUTOR.execute(step.get(), intent, target, now)));
       withIntent.addAll(history);
       history = List.copyOf(withIntent);
@@ -355,9 +355,9 @@ final class HealthFixtures {
         break;
       }
       if (more.logStream().isPresent()) {
-        Optional<String> stream = more.logStream().get();
+        String stream = more.logStream().get();
         seen = seen.withLog(Observed.seen(world.log()
-            .orElse(new LogExcerpt(settings.logGroup(), stream.orElse("(none)"), List.of()))));
+            .orElse(new LogExcerpt(settings.logGroup(), stream, List.of()))));
       }
       if (more.systemdOf().isPresent()) {
         seen = seen.withSystemd(Observed.seen(world.systemd().filter(s -> s.instanceId().equals(more.systemdOf().get()))
@@ -436,7 +436,7 @@ final class HealthFixtures {
   }
 
   private static SystemdState systemd(String instanceId, String output) {
-    return SystemdOutput.parse(instanceId, "0b7c9e4f-2d1a-4e8b-b3f6-5a9c8d7e6f10",
+    return SystemdOutput.parse(instanceId, "0b7c9e4f-2d1a-4e8b-b3f6-5a9c8d7e6f10", NOW,
         new CommandPort.Invocation("Success", output, ""));
   }
 

@@ -52,8 +52,33 @@ class ShellSafetyTest {
 
     List<String> argv = run(dir, "PATH=" + bin + ":$PATH; " + SystemdCommands.stop("bfd-db-migrator.service"));
 
-    assertThat(argv).containsExactly("stop", "--", "bfd-db-migrator.service", "show", "-p", "ActiveState", "-p",
-        "ExecMainStatus", "-p", "ExecMainCode", "--", "bfd-db-migrator.service");
+    assertThat(argv).containsExactly("stop", "--", "bfd-db-migrator.service", "show", "-p", "LoadState", "-p",
+        "ActiveState", "-p", "ExecMainPID", "-p", "ExecMainStartTimestamp", "-p", "ExecMainCode", "-p",
+        "ExecMainStatus", "--", "bfd-db-migrator.service");
+  }
+
+  /**
+   * A stop that fails (a unit not loaded, a stop job that failed) fails the script with systemctl's exit status, so
+   * SSM reports the command Failed: chained with ';' the show after it would exit 0 and SSM would say Success.
+   */
+  @Test
+  void aStopThatFailsFailsTheScriptAndShowsNothing(@TempDir Path dir) throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path systemctl = bin.resolve("systemctl");
+    Files.writeString(systemctl, "#!/bin/bash\nif [ \"$1\" = stop ]; then echo 'Failed to stop bfd-db-migrator.service:"
+        + " Unit bfd-db-migrator.service not loaded.' >&2; exit 5; fi\necho ActiveState=inactive\n");
+    systemctl.toFile().setExecutable(true);
+
+    var process = new ProcessBuilder("bash", "-c", "PATH=" + bin + ":$PATH; "
+        + SystemdCommands.stop("bfd-db-migrator.service")).directory(dir.toFile()).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).as("the script's exit status, which SSM reports").isEqualTo(5);
+    assertThat(out).as("no state printed after a failed stop").isEmpty();
+    assertThat(err).contains("not loaded");
+    assertThat(SystemdCommands.stop("bfd-db-migrator.service")).doesNotContain(";");
   }
 
   @Test

@@ -233,8 +233,8 @@ class AuthorityProperties {
     e.instance.tags.forEach((k, v) -> expanded.put(k, v.replace("${environment}", "prod")));
     var matching = InstancePort.matching(found, expanded);
     var systemd = matching.isEmpty() ? Observed.<SystemdState>skipped()
-        : Observed.seen(new SystemdState(matching.get(0).id(), "c", "Success", Optional.of(active), Optional.of(0),
-            Optional.of("1"), true, "generated"));
+        : Observed.seen(gov.cms.bfd.migrator.operator.observe.SystemdStates.shown(matching.get(0).id(), NOW,
+            "LoadState=loaded", "ActiveState=" + active, "ExecMainPID=4242", "ExecMainCode=1", "ExecMainStatus=0"));
     return Observation.basic(NOW, Observed.seen(queue), Observed.seen(matching)).withSystemd(systemd);
   }
 

@@ -315,8 +315,17 @@ class SafetyProperties {
         Tuple.of(2, Arbitraries.just(Observed.skipped())),
         Tuple.of(2, Combinators.combine(Arbitraries.of("i-1", "i-2"), Arbitraries.of("active", "inactive", "failed"),
                 Arbitraries.of(true, false))
-            .as((id, state, known) -> Observed.seen(new SystemdState(id, "c", "Success", Optional.of(state), Optional.of(2),
-                Optional.of("1"), known, "generated")))));
+            .as((id, state, known) -> Observed.seen(known
+                ? gov.cms.bfd.migrator.operator.observe.SystemdStates.shown(id, NOW, "LoadState=loaded",
+                    "ActiveState=" + state, "ExecMainPID=4242", "ExecMainCode=1", "ExecMainStatus=2")
+                : gov.cms.bfd.migrator.operator.observe.SystemdStates.silent(id, NOW)))),
+        // Units that never started or are not loaded, and instances SSM does not manage: none of them is "stopped".
+        Tuple.of(1, Combinators.combine(Arbitraries.of("i-1", "i-2"), Arbitraries.of(0, 1, 2)).as((id, kind) ->
+            Observed.seen(switch (kind) {
+              case 0 -> gov.cms.bfd.migrator.operator.observe.SystemdStates.neverStarted(id, NOW);
+              case 1 -> gov.cms.bfd.migrator.operator.observe.SystemdStates.notLoaded(id, NOW);
+              default -> gov.cms.bfd.migrator.operator.observe.SystemdStates.unreachable(id, NOW);
+            }))));
     return Combinators.combine(queue, instances, systemd)
         .as((q, i, s) -> new Generated(Observation.basic(NOW, q.observation().queue(), i).withSystemd(s), q.truth()));
   }

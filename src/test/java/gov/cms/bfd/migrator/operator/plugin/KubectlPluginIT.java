@@ -135,7 +135,7 @@ class KubectlPluginIT {
     assertThat(result.exit()).as(result.toString()).isZero();
     assertThat(result.out()).contains("Approved plan " + fingerprint + " of md/" + failed.env() + " in namespace "
         + NAMESPACE + " as alice").contains("PurgeQueue: AwaitingApproval");
-    failed.awaitPurgeInProgress(WAIT);
+    failed.awaitPurgePending(WAIT);
     clock.shift(Duration.ofSeconds(61)); // past AWS's 60-second purge window, without waiting a minute
     var md = failed.awaitStatus(WAIT, m -> m.getStatus().history != null
         && m.getStatus().history.get(0).outcome == ActionOutcome.Succeeded);
@@ -301,7 +301,7 @@ class KubectlPluginIT {
         .contains("History (newest first): none");
 
     plugin("--as", "alice", "-n", NAMESPACE, "approve", failed.env());
-    failed.awaitPurgeInProgress(WAIT);
+    failed.awaitPurgePending(WAIT);
     clock.shift(Duration.ofSeconds(61)); // past AWS's 60-second purge window, without waiting a minute
     var md = failed.awaitStatus(WAIT, m -> m.getStatus().history != null
         && m.getStatus().history.get(0).outcome == ActionOutcome.Succeeded);

@@ -73,6 +73,13 @@ class StatusSizeProperties {
     }
   }
 
+  /** Every property systemd is asked for, each 1,000 characters of the filler. */
+  static Map<String, String> fillerProperties(Filler filler) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    gov.cms.bfd.migrator.operator.model.SystemdCommands.PROPERTIES.forEach(p -> properties.put(p, filler.of(1000)));
+    return properties;
+  }
+
   // Every combination of filler, kind of run and mode: 72 tries.
   @Property(tries = 100)
   void theStatusStaysUnder64KiBWithEveryFieldAtItsWorst(@ForAll("worst") Worst worst) {
@@ -157,8 +164,8 @@ class StatusSizeProperties {
           : Observed.seen(instances);
       return Observation.basic(NOW, Observed.seen(queue), found)
           .withLog(Observed.seen(new LogExcerpt("/" + "g".repeat(511), instances.get(0).id(), lines)))
-          .withSystemd(Observed.seen(new SystemdState(instances.get(0).id(), filler.of(100), filler.of(1000),
-              Optional.of(filler.of(1000)), Optional.of(2), Optional.of(filler.of(1000)), true, filler.of(64 * 1024))))
+          .withSystemd(Observed.seen(new SystemdState(instances.get(0).id(), filler.of(100), NOW, filler.of(1000), true,
+              true, fillerProperties(filler), filler.of(64 * 1024))))
           .withChecks(Observed.seen(checks))
           .withSchemaVersion(Observed.seen(Optional.of(filler.of(10000))));
     }

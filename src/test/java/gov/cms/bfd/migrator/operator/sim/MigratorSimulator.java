@@ -125,6 +125,28 @@ public final class MigratorSimulator implements AutoCloseable {
         .instances().get(0).instanceId();
   }
 
+  /**
+   * A migrator instance whose SSM agent never registered: SendCommand to it is InvalidInstanceId (the realism layer
+   * plays it for instances tagged so).
+   */
+  public String launchInstanceSsmDoesNotManage() {
+    return launchInstance(Map.of("Name", "bfd-" + environment + "-migrator", "role", "migrator", "Layer", "data",
+        "moto-realism/ssm-managed", "false"));
+  }
+
+  /**
+   * What systemd on the instance says of bfd-db-migrator.service from now on (ActiveState, ExecMainCode, ...; stopFails
+   * makes its stop fail), for Run Command through the realism layer.
+   */
+  public void systemd(String instanceId, Map<String, String> properties) {
+    realism.unit(instanceId, "bfd-db-migrator.service", properties);
+  }
+
+  /** The unit as systemd holds it now (stoppedBy once someone stopped it). */
+  public java.util.Optional<com.fasterxml.jackson.databind.JsonNode> systemd(String instanceId) {
+    return realism.unit(instanceId, "bfd-db-migrator.service");
+  }
+
   public void stopInstance(String instanceId) {
     ec2.stopInstances(b -> b.instanceIds(instanceId));
   }

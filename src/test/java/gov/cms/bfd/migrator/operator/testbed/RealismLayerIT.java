@@ -281,9 +281,11 @@ class RealismLayerIT {
     realism.unit(neighbour, UNIT, Map.of("ActiveState", "active", "ExecMainStatus", "0", "ExecMainCode", "0"));
 
     assertThat(output(instance, sendShow(instance))).isEqualTo("ActiveState=active\nExecMainStatus=0\nExecMainCode=0\n");
-    String stop = command(instance, "systemctl stop -- '" + UNIT + "'; systemctl show -- '" + UNIT
-        + "' -p ActiveState -p ExecMainStatus -p ExecMainCode");
-    assertThat(output(instance, stop)).isEqualTo("ActiveState=inactive\nExecMainStatus=15\nExecMainCode=2\n");
+    // As the operator writes it: options first, the unit after --, the show only if the stop succeeded.
+    String stop = command(instance, "systemctl stop -- '" + UNIT + "' && systemctl show -p LoadState -p ActiveState"
+        + " -p ExecMainStatus -p ExecMainCode -- '" + UNIT + "'");
+    assertThat(output(instance, stop)).isEqualTo("LoadState=loaded\nActiveState=inactive\nExecMainStatus=15\n"
+        + "ExecMainCode=2\n");
     assertThat(realism.unit(instance, UNIT).orElseThrow().path("stoppedBy").asText()).isEqualTo("realism-test");
     // Only on the instance named (moto alone would address every instance of the region).
     assertThat(realism.unit(neighbour, UNIT).orElseThrow().path("ActiveState").asText()).isEqualTo("active");
@@ -291,6 +293,37 @@ class RealismLayerIT {
     assertThat(output(instance, command(instance, "systemctl show 'other.service' -p LoadState -p ActiveState")))
         .as("a unit the instance does not have").isEqualTo("LoadState=not-found\nActiveState=inactive\n");
     assertThat(output(unregistered, sendShow(unregistered))).as("an instance no simulator described").isEmpty();
+  }
+
+  /**
+   * AWS-RunShellScript reports a script that exits non-zero as Failed (moto answers Success to anything): a stop of a
+   * unit the instance does not have, or one whose stop job fails, fails the script at the stop.
+   */
+  @Test
+  void aScriptThatFailsIsFailedWithSystemctlsWordsMotoSaysSuccess() {
+    realism.set(Realism.RUN_COMMAND_RUNS_ON_THE_INSTANCE, true);
+    realism.set(Realism.INVOCATION_DOES_NOT_EXIST_FOR_A_WHILE, false);
+    String instance = launch(Map.of("Name", "systemd-fails"));
+    realism.unit(instance, UNIT, Map.of("ActiveState", "active", "ExecMainStatus", "0", "ExecMainCode", "0",
+        "stopFails", "true"));
+
+    String other = command(instance, "systemctl stop -- other.service && systemctl show -p ActiveState -- other.service");
+    var notLoaded = ssm.getCommandInvocation(b -> b.commandId(other).instanceId(instance));
+    assertThat(notLoaded.statusAsString()).isEqualTo("Failed");
+    assertThat(notLoaded.responseCode()).isEqualTo(5);
+    assertThat(notLoaded.standardOutputContent()).isEmpty();
+    assertThat(notLoaded.standardErrorContent()).contains("Unit other.service not loaded");
+
+    String stop = command(instance, "systemctl stop -- '" + UNIT + "' && systemctl show -p ActiveState -- '" + UNIT + "'");
+    var failed = ssm.getCommandInvocation(b -> b.commandId(stop).instanceId(instance));
+    assertThat(failed.statusAsString()).isEqualTo("Failed");
+    assertThat(failed.standardErrorContent()).contains("Job for " + UNIT + " failed");
+    assertThat(realism.unit(instance, UNIT).orElseThrow().path("ActiveState").asText()).isEqualTo("active");
+
+    // Chained with ';' the show after a failed stop hides the failure: exit 0, Success.
+    String hidden = command(instance, "systemctl stop -- '" + UNIT + "'; systemctl show -p ActiveState -- '" + UNIT + "'");
+    assertThat(ssm.getCommandInvocation(b -> b.commandId(hidden).instanceId(instance)).statusAsString())
+        .isEqualTo("Success");
   }
 
   @Test

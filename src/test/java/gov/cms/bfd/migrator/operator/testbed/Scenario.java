@@ -84,13 +84,14 @@ public final class Scenario implements AutoCloseable {
   }
 
   /**
-   * Waits for the operator's purge to be recorded, pending, with Deployable False and reason PurgeInProgress: AWS
-   * deletes what is sent up to 60 seconds after a purge, so the purge is not verified before that.
+   * Waits for the operator's purge to be recorded, pending, with Deployable False: QueueHasMessages until the queue
+   * reads empty, then PurgeInProgress, as AWS deletes what is sent up to 60 seconds after a purge.
    */
-  public MigratorDeployment awaitPurgeInProgress(Duration atMost) {
+  public MigratorDeployment awaitPurgePending(Duration atMost) {
     return awaitStatus(atMost, m -> m.getStatus() != null && m.getStatus().conditions != null
         && m.getStatus().conditions.stream().anyMatch(c -> ConditionTypes.DEPLOYABLE.equals(c.type)
-            && "False".equals(c.status) && Reasons.PURGE_IN_PROGRESS.equals(c.reason))
+            && "False".equals(c.status) && (Reasons.PURGE_IN_PROGRESS.equals(c.reason)
+                || Reasons.QUEUE_HAS_MESSAGES.equals(c.reason)))
         && m.getStatus().history != null && m.getStatus().history.get(0).action == ActionType.PurgeQueue
         && m.getStatus().history.get(0).outcome == ActionOutcome.Pending);
   }
