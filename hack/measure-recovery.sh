@@ -7,13 +7,16 @@
 #   new:     the MigratorDeployment is created for an environment whose leftover message was sent just before
 # Both are measured from the moment the message was sent. The sandbox's moto plays real AWS (its realism layer, at
 # AWS's timings): a purge is verified only after AWS's 60-second purge window, counts lag up to a minute.
-# Usage: [LEFTOVER_AFTER=0s] hack/measure-recovery.sh [ROUNDS]
+# Usage: [LEFTOVER_AFTER=0s] [RECOVERY_NAMESPACE=recovery] hack/measure-recovery.sh [ROUNDS]
+# The namespace stays (the sandbox runs no namespace controller, so a deleted namespace never finishes terminating);
+# what the script created in it and its MigratorEnvironments are deleted at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-3}
 leftover_after=${LEFTOVER_AFTER:-}
+ns=${RECOVERY_NAMESPACE:-recovery}
 source "$root/.sandbox/env"
-kubectl create namespace recovery --dry-run=client -o yaml | kubectl apply --server-side -f - >/dev/null
+kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply --server-side -f - >/dev/null
 
 seconds_of() { # a Go duration of s and m units (30s, 5m, 1m30s) in seconds
   local d=$1 total=0
@@ -32,11 +35,11 @@ apply_md() {
 apiVersion: migrator.bfd.cms.gov/v1alpha1
 kind: MigratorEnvironment
 metadata: {name: $1}
-spec: {namespaces: [recovery]}
+spec: {namespaces: [$ns]}
 ---
 apiVersion: migrator.bfd.cms.gov/v1alpha1
 kind: MigratorDeployment
-metadata: {name: $1, namespace: recovery}
+metadata: {name: $1, namespace: $ns}
 spec: {environment: $1$timing}
 YAML
 }
@@ -48,8 +51,8 @@ url = sqs.create_queue(QueueName='bfd-$1-migrator')['QueueUrl']
 if len(sys.argv) > 1: sqs.send_message(QueueUrl=url, MessageBody='{\"appStage\":\"Finished\",\"messageId\":14,\"pid\":5046}')
 " ${2:-}
 }
-wait_deployable() { kubectl -n recovery wait "md/$1" --for=condition=Deployable=True --timeout="${wait_s}s" >/dev/null; }
-wait_blocked() { kubectl -n recovery wait "md/$1" --for=condition=Deployable=False --timeout="${wait_s}s" >/dev/null; }
+wait_deployable() { kubectl -n "$ns" wait "md/$1" --for=condition=Deployable=True --timeout="${wait_s}s" >/dev/null; }
+wait_blocked() { kubectl -n "$ns" wait "md/$1" --for=condition=Deployable=False --timeout="${wait_s}s" >/dev/null; }
 ms() { date +%s%3N; }
 
 new_round() {
@@ -81,5 +84,5 @@ for i in $(seq 1 "$rounds"); do
   watched_round "$i" & pids+=($!)
 done
 for pid in "${pids[@]}"; do wait "$pid"; done
-kubectl delete namespace recovery --wait=false >/dev/null
+kubectl -n "$ns" get md -o name | grep '/rec-' | xargs -r kubectl -n "$ns" delete --wait=false >/dev/null
 kubectl get menv -o name | grep '/rec-' | xargs -r kubectl delete --wait=false >/dev/null

@@ -452,6 +452,8 @@ class CoexistenceProcessIT {
     int evidencePurged;
     int operatorPurges;
     int leftoverDeployments;
+    /** Deployments whose pipeline read Finished, but whose instance the operator had terminated before its destroy. */
+    final List<String> terminatedBeforeThePipeline = new ArrayList<>();
   }
 
   private static Figures judge() {
@@ -510,6 +512,13 @@ class CoexistenceProcessIT {
         figures.finalPurgeRefused.add(d.env + "#" + d.index + " after a purge by "
             + before.map(RealismLayer.Entry::by).orElse("nobody the journal knows") + before.map(e -> String.format(
                 " %.1f s earlier", at - e.at())).orElse(""));
+      }
+      if (d.report.path("destroyedAt").isNumber()) {
+        for (JsonNode instance : d.report.path("instanceIds")) {
+          if (terminatedByOperator.contains(instance.asText())) {
+            figures.terminatedBeforeThePipeline.add(d.env + "#" + d.index + " " + instance.asText());
+          }
+        }
       }
       if (d.leftovers) {
         figures.leftoverDeployments++;
@@ -619,6 +628,9 @@ class CoexistenceProcessIT {
     out.append(String.format("  successful migrations whose deployment failed at the pipeline's own final purge "
         + "(PurgeQueueInProgress: another purge within 60 s): %d%s%n", figures.finalPurgeRefused.size(),
         list(figures.finalPurgeRefused)));
+    out.append(String.format("  healthy deployments whose instance the operator stopped and terminated before the "
+        + "pipeline destroyed it (no goal: the run had ended; it costs actions of maxActionsPerHour): %d%s%n",
+        figures.terminatedBeforeThePipeline.size(), list(figures.terminatedBeforeThePipeline)));
     long failedRuns = DEPLOYMENTS.stream().filter(d -> d.drawn.label().startsWith("exit")
         && d.ended.startsWith("timed out")).count();
     out.append(String.format("  failed runs (exit 1 to 4) whose monitor waited for Finished until its deadline, as the "
