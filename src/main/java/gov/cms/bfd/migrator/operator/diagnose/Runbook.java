@@ -156,6 +156,12 @@ final class Runbook {
       steps.add(new Step(Kind.VERIFY_ACCESS, "And the sensitive paths, decrypted with the key as the migrator does, "
           + names.onInstance(i, decrypted)));
     } else {
+      // No instance left to look at: what the runbook reads on it is still where the next one will have it.
+      steps.add(new Step(Kind.INSPECT_INSTANCE, "No migrator instance is left to inspect: on the next one, read"
+          + " /var/lib/cloud/instance/user-data.txt (re-apply it: sudo bash /var/lib/cloud/instance/user-data.txt),"
+          + " /var/log/cloud-init.log, /var/log/cloud-init-output.log, /opt/bfd-db-migrator/bfd-db-migrator-service.sh,"
+          + " the variables cloud-init derived (" + vars + "common_vars.json, extra_vars.json, migrator_vars.json) and"
+          + " sudo systemctl status --no-pager -- " + names.unit() + ", over SSH or SSM Run Command as above."));
       steps.add(new Step(Kind.VERIFY_ACCESS, "Verify SSM access as the migrator's own role " + role + " (" + notOurs
           + "), with that role's credentials: " + access + " && " + decrypted));
     }

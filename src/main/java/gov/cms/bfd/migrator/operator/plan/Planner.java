@@ -333,8 +333,9 @@ public final class Planner {
     Optional<ActionRecord> lastStop = history.stream()
         .filter(r -> r.action() == ActionType.StopService && r.target().startsWith(instance.id() + "/"))
         .findFirst(); // newest first
+    // An answer asked in the reconcile that stopped the unit (same time) was read before the stop: it does not count.
     boolean runningSinceStop = systemd.filter(s -> s.unit() == SystemdState.Unit.RUNNING)
-        .filter(s -> lastStop.map(r -> !s.askedAt().isBefore(r.time())).orElse(true)).isPresent();
+        .filter(s -> lastStop.map(r -> s.askedAt().isAfter(r.time())).orElse(true)).isPresent();
     if (runningSinceStop || systemd.filter(s -> s.unit() == SystemdState.Unit.NOT_LOADED).isPresent()) {
       return false;
     }

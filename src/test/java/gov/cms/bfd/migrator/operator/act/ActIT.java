@@ -91,6 +91,10 @@ class ActIT {
     assertThat(entry.approvedBy).isNull();
     assertThat(entry.evidence).anySatisfy(e -> assertThat(e).contains("pid 5046").contains("Finished"));
     assertThat(md.getStatus().lastRun.exitStatus).isZero(); // the evidence outlives the purge
+    // S12: the verdict too; the ledger keeps the run the purge removed the messages of.
+    assertCondition(md, ConditionTypes.MIGRATION_SUCCEEDED, "True", Reasons.SUCCEEDED);
+    assertThat(md.getStatus().lastRun.pid).isEqualTo(5046L);
+    assertThat(entry.run.pid).isEqualTo(5046L);
     assertThat(events("PurgeQueue")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("pid 5046"));
     assertThat(events("PurgeQueueSucceeded")).hasSize(1);
   }
@@ -191,6 +195,92 @@ class ActIT {
         .containsExactly("TerminateInstance:Succeeded", "PurgeQueue:Succeeded"); // newest first: purge, then terminate
     assertThat(md.getStatus().history.get(0).target).isEqualTo(instance);
     awaitStatus(md, m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+  }
+
+  /**
+   * A stop that fails is Failed, and the purge waits: the stop script checks systemctl stop's exit status (no ';'),
+   * so SSM reports it Failed with systemctl's words. moto answers Success to anything; the realism layer runs the
+   * instance's systemd.
+   */
+  @Test
+  void aStopThatFailsIsFailedAndThePurgeWaitsMotoSaysSuccess() {
+    sim.createQueue();
+    String instance = sim.launchInstance();
+    sim.send(nativeMessage(8101, 1, "Started"));
+    sim.systemd(instance, java.util.Map.of("ActiveState", "active", "ExecMainCode", "0", "ExecMainStatus", "0",
+        "stopFails", "true"));
+    clock.shift(Duration.ofMinutes(20)); // stalled: no progress for longer than staleAfter
+
+    var md = awaitStatus(apply(spec(r -> r.stopService = true)), m -> m.getStatus() != null && m.getStatus().history != null
+        && m.getStatus().history.stream().anyMatch(h -> h.action == ActionType.StopService && h.outcome != ActionOutcome.Pending));
+
+    var stop = md.getStatus().history.get(0);
+    assertThat(stop.outcome).isEqualTo(ActionOutcome.Failed);
+    assertThat(stop.detail).contains("systemctl stop failed").contains("Job for bfd-db-migrator.service failed");
+    assertThat(sim.systemd(instance).orElseThrow().path("ActiveState").asText()).isEqualTo("active");
+    md = awaitStatus(md, m -> m.getStatus().plannedActions != null && m.getStatus().plannedActions.stream()
+        .anyMatch(a -> a.action == ActionType.StopService && a.blockedBy != null && a.blockedBy.contains("Failed")));
+    assertThat(md.getStatus().plannedActions).anySatisfy(a -> {
+      assertThat(a.action).isEqualTo(ActionType.PurgeQueue);
+      assertThat(a.state).isEqualTo(ActionState.Blocked);
+    });
+    assertThat(sim.peekBodies()).hasSize(1);
+  }
+
+  /** The instance's systemd confirms a stop that worked: Succeeded, and the stop is the operator's. */
+  @Test
+  void aStopSystemdConfirmsIsSucceededMotoPrintsNothing() {
+    sim.createQueue();
+    String instance = sim.launchInstance();
+    sim.send(nativeMessage(8102, 1, "Started"));
+    sim.systemd(instance, java.util.Map.of("ActiveState", "active", "ExecMainCode", "0", "ExecMainStatus", "0"));
+    clock.shift(Duration.ofMinutes(20));
+
+    var md = awaitStatus(apply(spec(r -> r.stopService = true)), m -> m.getStatus() != null && m.getStatus().history != null
+        && m.getStatus().history.stream().anyMatch(h -> h.action == ActionType.StopService && h.outcome != ActionOutcome.Pending));
+
+    awaitReconciles(3);
+    md = get();
+    // One stop: the answer systemd gave before it (kept for a while) does not undo it.
+    assertThat(md.getStatus().history).filteredOn(h -> h.action == ActionType.StopService).singleElement()
+        .satisfies(stop -> {
+          assertThat(stop.outcome).isEqualTo(ActionOutcome.Succeeded);
+          assertThat(stop.detail).contains("ActiveState=inactive");
+        });
+    assertThat(sim.systemd(instance).orElseThrow().path("ActiveState").asText()).isEqualTo("inactive");
+  }
+
+  /**
+   * S11: an exit-1 instance (no message: systemd told it) holds the user-data and cloud-init files the next steps send
+   * a person to; with terminateInstance on and afterFailure Approve it is terminated only with an approval.
+   */
+  @Test
+  void anExit1InstanceIsTerminatedOnlyWithTheApprovalAPurgeWouldNeed() {
+    sim.createQueue();
+    String instance = sim.launchInstance();
+    sim.systemd(instance, java.util.Map.of("ActiveState", "failed", "ExecMainCode", "1", "ExecMainStatus", "1",
+        "ExecMainPID", "5046"));
+    clock.shift(Duration.ofMinutes(20)); // the instance lingers after its run; systemd is asked about it
+
+    var md = awaitStatus(apply(spec(r -> r.terminateInstance = true)), m -> m.getStatus() != null
+        && m.getStatus().plannedActions != null && m.getStatus().plannedActions.stream()
+            .anyMatch(a -> a.action == ActionType.TerminateInstance && a.state == ActionState.AwaitingApproval));
+    assertThat(md.getStatus().plannedActions.get(0).blockedBy).contains("destroys the evidence of a failed run");
+    assertCondition(md, ConditionTypes.MIGRATION_SUCCEEDED, "False", Reasons.INVALID_APP_CONFIGURATION);
+    awaitReconciles(3);
+    assertThat(get().getStatus().history).as("not terminated by itself").isNull();
+
+    approve(get().getStatus().planFingerprint, ADMIN);
+
+    md = awaitStatus(md, m -> m.getStatus().history != null && m.getStatus().history.stream()
+        .anyMatch(h -> h.action == ActionType.TerminateInstance && h.outcome == ActionOutcome.Succeeded));
+    var entry = md.getStatus().history.get(0);
+    assertThat(entry.approvedBy).isEqualTo(ADMIN);
+    assertThat(entry.target).isEqualTo(instance);
+    // S12: the run whose evidence the termination destroyed is still the last run, and still a configuration fault.
+    md = awaitStatus(md, m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
+    assertCondition(md, ConditionTypes.MIGRATION_SUCCEEDED, "False", Reasons.INVALID_APP_CONFIGURATION);
+    assertThat(md.getStatus().failureMode).isEqualTo(gov.cms.bfd.migrator.operator.api.FailureMode.InvalidAppConfiguration);
   }
 
   @Test

@@ -341,6 +341,78 @@ class ObserveDiagnoseIT {
         .contains("systemctl stop -- bfd-db-migrator.service"));
   }
 
+  /**
+   * A message belongs to an instance only if it was sent after that instance launched: an old run's Finished is not
+   * the end of the run a newly launched instance is starting (the old reading stopped and purged on its account).
+   */
+  @Test
+  void anOldRunsFinalMessageIsNotTiedToANewerInstance() throws InterruptedException {
+    sim.createQueue();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+    Thread.sleep(1_500); // EC2's launch time has whole seconds: launched strictly after the message was sent
+    String instance = sim.launchInstance();
+
+    var md = awaitStatus(apply(spec()), m -> has(m, ConditionTypes.INSTANCE_ABSENT, "False", Reasons.MIGRATION_IN_PROGRESS));
+
+    assertCondition(md, ConditionTypes.MIGRATION_SUCCEEDED, "Unknown", Reasons.IN_PROGRESS);
+    assertThat(conditionMessage(md, ConditionTypes.INSTANCE_ABSENT)).contains(instance).contains("an earlier run's");
+    assertThat(md.getStatus().plannedActions).as("nothing stopped or purged on the new instance's account").isNull();
+  }
+
+  /**
+   * systemd active means a run is in progress, however silent the queue and the log: not an orphaned instance. moto
+   * has no systemd; the realism layer plays what systemctl prints on the instance.
+   */
+  @Test
+  void aLiveButSilentRunIsNotOrphanedMotoHasNoSystemd() {
+    sim.createQueue();
+    String instance = sim.launchInstance();
+    sim.systemd(instance, java.util.Map.of("ActiveState", "active", "ExecMainCode", "0", "ExecMainStatus", "0",
+        "ExecMainPID", "5046"));
+    clock.shift(Duration.ofMinutes(20));
+
+    var md = awaitStatus(apply(spec()), m -> has(m, ConditionTypes.INSTANCE_ABSENT, "False", Reasons.STALLED_MIGRATOR));
+
+    assertThat(conditionMessage(md, ConditionTypes.INSTANCE_ABSENT)).contains("reports bfd-db-migrator.service active");
+    assertCondition(md, ConditionTypes.MIGRATION_SUCCEEDED, "Unknown", Reasons.IN_PROGRESS);
+  }
+
+  /** A unit that is not loaded on the instance is a finding for a person, not a stopped service. */
+  @Test
+  void aUnitThatIsNotLoadedIsAFindingMotoHasNoSystemd() {
+    sim.createQueue();
+    String instance = sim.launchInstance();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+    sim.systemd(instance, java.util.Map.of("LoadState", "not-found", "ActiveState", "inactive", "ExecMainCode", "0",
+        "ExecMainStatus", "0", "ExecMainPID", "0"));
+
+    var md = awaitStatus(apply(spec()), m -> m.getStatus() != null && m.getStatus().runbook != null
+        && m.getStatus().runbook.nextSteps.stream().anyMatch(st -> st.contains("LoadState=not-found")));
+
+    assertThat(conditionMessage(md, ConditionTypes.INSTANCE_ABSENT)).contains("LoadState=not-found").contains("service.unit");
+    assertThat(ConditionAssert.condition(md, ConditionTypes.STALLED).orElseThrow().status).isEqualTo("True");
+  }
+
+  /**
+   * An instance SSM does not manage (SendCommand: InvalidInstanceId) is a finding of its own, not "AWS did not answer,
+   * retrying": status says it is not reachable through SSM and the next steps give the runbook's SSH route.
+   */
+  @Test
+  void anInstanceSsmDoesNotManageIsNotAnOutageAndGetsTheSshRouteMotoAcceptsAnyInstance() {
+    sim.createQueue();
+    String instance = sim.launchInstanceSsmDoesNotManage();
+    sim.send(nativeMessage(5046, 14, "Finished"));
+
+    var md = awaitStatus(apply(spec()), m -> m.getStatus() != null && m.getStatus().runbook != null
+        && m.getStatus().runbook.nextSteps.get(0).contains("not reachable through SSM"));
+
+    assertThat(md.getStatus().runbook.nextSteps.get(0)).contains("over SSH").contains(instance);
+    assertThat(conditionMessage(md, ConditionTypes.INSTANCE_ABSENT)).contains("not reachable through SSM");
+    assertThat(ConditionAssert.condition(md, ConditionTypes.STALLED).orElseThrow().status).isEqualTo("True");
+    assertThat(ConditionAssert.condition(md, ConditionTypes.READY).orElseThrow().reason).isNotEqualTo(Reasons.AWS_UNAVAILABLE);
+    assertThat(md.getStatus().runbook.nextSteps).noneSatisfy(st -> assertThat(st).contains("through SSM: aws ssm"));
+  }
+
   @Test
   void hostileBodiesAreKeptBoundedAndNeverGuessedAt() {
     sim.createQueue();

@@ -111,6 +111,9 @@ class SystemdRulesTest {
     assertThat(Planner.serviceStopped(activeAgain, I1, List.of(stopped))).as("active since the stop").isFalse();
     assertThat(Planner.serviceStopped(activeBefore, I1, List.of(stopped)))
         .as("an answer from before the stop (kept for a while) is older than the stop").isTrue();
+    var askedWhenItStopped = leftoverWith(SystemdStates.running("i-1", stopped.time()));
+    assertThat(Planner.serviceStopped(askedWhenItStopped, I1, List.of(stopped)))
+        .as("read in the reconcile that stopped it, before the stop: no second stop").isTrue();
   }
 
   @Test
