@@ -23,6 +23,8 @@ import gov.cms.bfd.migrator.operator.testbed.OperatorProcess;
 import gov.cms.bfd.migrator.operator.testbed.Scenario;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -393,12 +395,14 @@ class FaultMatrixProcessIT {
     return proxy.activeSince().get();
   }
 
+  /**
+   * Approves as `kubectl annotate` does: a merge patch of the annotations, with no resourceVersion, so a status the
+   * operator wrote meanwhile does not make it fail with 409 (an edit of the whole object would).
+   */
   private static Instant approve(String env, String fingerprint) {
-    client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).withName(env).edit(m -> {
-      m.getMetadata().getAnnotations().put(Approval.APPROVE, fingerprint);
-      m.getMetadata().getAnnotations().put(Approval.APPROVED_BY, ADMIN);
-      return m;
-    });
+    client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).withName(env)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + Approval.APPROVE + "\":\""
+            + fingerprint + "\",\"" + Approval.APPROVED_BY + "\":\"" + ADMIN + "\"}}}");
     return Instant.now();
   }
 
