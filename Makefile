@@ -124,10 +124,11 @@ demo: sandbox
 	@bash hack/demo.sh
 
 ## bench: the operator at N = 10, 100 and 1000 environments against a naive poller, on a stack of its own
-## (.bench/, never the sandbox); writes bench/results.json and bench/results.md. A subset: make bench N="10 100"
+## (.bench/, never the sandbox); writes bench/results.json and bench/results.md. A subset: make bench N="10 100";
+## LEFTOVER_AFTER=0s gives the resources timing.leftoverAfter 0s (the operator's default is 5m)
 N ?= 10 100 1000
 bench: stack-deps build
-	$(VENV)/bin/python bench/bench.py --n "$(N)"
+	$(VENV)/bin/python bench/bench.py --n "$(N)" $(if $(LEFTOVER_AFTER),--leftover-after $(LEFTOVER_AFTER))
 
 ## footprint: the operator's RSS with 1000 environments under the JVM flag sets of bench/footprint.py, one after
 ## another on one stack of its own (.bench/); writes bench/footprint.json. About 25 minutes.

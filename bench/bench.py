@@ -8,14 +8,18 @@ and measures, in this order:
             RSS and heap, and reconcile durations with and without AWS's share, over a window of a few idle polls;
   baseline  the same calls figure for bench/baseline_poller.py (DescribeInstances by Name tag + ReceiveMessage per
             environment and poll), at the same interval, against the same moto, while the operator keeps running;
-  recovery  a leftover success message sent to a few clean environments (Auto mode) until Deployable=True;
+  recovery  a leftover success message sent to a few clean environments (Auto mode) until Deployable=True, with
+            the operator's timing.leftoverAfter (--leftover-after; by default the operator's own, 5m: the message
+            counts as a leftover only that long after it was sent);
   detection a running migration (instance running, progress messages) in up to 50 environments, then a Failed
             message each, until MigrationSucceeded=False or a failure mode shows on the resource.
 CPU per process (from /proc/<pid>/stat) is kept for every phase, to say which part was the bottleneck.
+The stack's moto runs behind the realism layer (hack/moto_realism.py) at real AWS's timings, as the sandbox's does:
+a purge is verified only after AWS's 60-second window, counts lag up to a minute, short polls return a subset.
 The stack is stopped at the end, also on failure, Ctrl-C or SIGTERM. Results: bench/results.json and
 bench/results.md (the table, for the README).
 
-Usage: bench.py [--n "10 100 1000"] [--poll 30] [--active 5] [--intervals 4]
+Usage: bench.py [--n "10 100 1000"] [--poll 30] [--active 5] [--intervals 4] [--leftover-after 0s]
 """
 import argparse
 import datetime
@@ -382,10 +386,32 @@ def environment(env: str) -> dict:
             "metadata": {"name": env}, "spec": {"namespaces": [NAMESPACE]}}
 
 
+LEFTOVER_AFTER = None  # --leftover-after; None: the operator's default
+
+
 def resource(env: str, poll: int, active: int) -> dict:
+    timing = {"pollInterval": f"{poll}s", "activePollInterval": f"{active}s"}
+    if LEFTOVER_AFTER is not None:
+        timing["leftoverAfter"] = LEFTOVER_AFTER
     return {"apiVersion": "migrator.bfd.cms.gov/v1alpha1", "kind": "MigratorDeployment",
             "metadata": {"name": env, "namespace": NAMESPACE},
-            "spec": {"environment": env, "timing": {"pollInterval": f"{poll}s", "activePollInterval": f"{active}s"}}}
+            "spec": {"environment": env, "timing": timing}}
+
+
+def duration_seconds(text: str) -> float:
+    """A Go duration of h, m and s units (5m, 30s, 1m30s) in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1}
+    parts = re.findall(r"(\d+(?:\.\d+)?)([hms])", text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise ValueError(f"not a duration of h, m and s: {text!r}")
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+DEFAULT_LEFTOVER_AFTER = "5m"  # TimingSpec.leftoverAfter's @Default
+
+
+def leftover_after_seconds() -> float:
+    return duration_seconds(LEFTOVER_AFTER if LEFTOVER_AFTER is not None else DEFAULT_LEFTOVER_AFTER)
 
 
 def kubectl(stack: Stack, *args, input_text=None):
@@ -576,14 +602,16 @@ def run_one(n: int, a, java_opts: str, java_env: dict) -> dict:
             blocked = watcher.first(env, sent[env], lambda s: s["Deployable"] != "True")
             return None if blocked is None else watcher.first(env, blocked, lambda s: s["Deployable"] == "True")
 
-        timeout = 300
+        # a message counts as a leftover only timing.leftoverAfter after it was sent: wait that long and more
+        timeout = 300 + int(leftover_after_seconds())
         watcher.wait(lambda: [e for e in recovering if not recovered(e)], timeout=timeout, what="Deployable=True")
         phases.append(phase.end())
         recover_s = {e: round(recovered(e) - sent[e], 2) if recovered(e) else None for e in recovering}
         noticed_s = {e: round(watcher.first(e, sent[e], lambda s: s["Deployable"] != "True") - sent[e], 2)
                      if watcher.first(e, sent[e], lambda s: s["Deployable"] != "True") else None for e in recovering}
         censored = [v if v is not None else float("inf") for v in recover_s.values()]
-        result["recovery"] = {"environments": len(recovering), "seconds": recover_s, "noticed_seconds": noticed_s,
+        result["recovery"] = {"environments": len(recovering), "leftover_after_s": leftover_after_seconds(),
+                              "seconds": recover_s, "noticed_seconds": noticed_s,
                               "not_recovered_within_s": timeout if None in recover_s.values() else None,
                               "p50_s": finite(quantile(censored, 0.5)), "max_s": finite(max(censored))}
         log(f"N={n}: recovered in {sorted(censored)} s")
@@ -721,9 +749,13 @@ def goal_checks(runs: list, active: int) -> list:
                        "value": shown(p99, missing=f"> {r['detection']['not_detected_within_s']} s"),
                        "met": p99 is not None and p99 <= active + GOALS["detect_p99_over_active_s"]})
         worst = r["recovery"]["max_s"]
-        checks.append({"goal": "time to recover within 65 s (slowest environment)", "N": n,
+        # The operator leaves a message to the deploy pipeline for timing.leftoverAfter on purpose: the goal counts
+        # from the moment the message became a leftover.
+        grace = r["recovery"].get("leftover_after_s", 0)
+        checks.append({"goal": f"time to recover within 65 s of the message becoming a leftover (leftoverAfter "
+                               f"{grace:g} s after it was sent; slowest environment)", "N": n,
                        "value": shown(worst, missing=f"> {r['recovery']['not_recovered_within_s']} s"),
-                       "met": worst is not None and worst <= GOALS["recover_s_max"]})
+                       "met": worst is not None and worst <= grace + GOALS["recover_s_max"]})
     return checks
 
 
@@ -748,7 +780,8 @@ def table(doc: dict) -> str:
     lines = ["\n".join(rows), "",
              f"Machine: {m['nproc']} cores ({m['cpu_model']}), {m['memory_gib']} GiB, {doc['date']}; load average "
              f"{doc['loadavg_start'][0]} at the start, {doc['loadavg_end'][0]} at the end (other work shares it). "
-             f"pollInterval {s['poll_interval']}, activePollInterval {s['active_poll_interval']}, idle window "
+             f"pollInterval {s['poll_interval']}, activePollInterval {s['active_poll_interval']}, leftoverAfter "
+             f"{s.get('leftover_after', 'not set (before issue 12)')}, idle window "
              f"{s['idle_window_seconds']} s; operator JVM: `{s['jvm_flags']}`. Total {doc['wall_seconds'] / 60:.1f} min.",
              ""]
     for c in doc["goals"]:
@@ -789,10 +822,17 @@ def main() -> None:
     parser.add_argument("--intervals", type=int, default=4, help="idle window, in poll intervals")
     parser.add_argument("--detect", type=int, default=50, help="environments in the detection phase (at most N)")
     parser.add_argument("--recover", type=int, default=5, help="environments in the recovery phase")
+    parser.add_argument("--leftover-after", default=None,
+                        help="the resources' timing.leftoverAfter (default: the operator's own, 5m); 0s where the "
+                             "operator is the queue's only reader")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results.json"))
     parser.add_argument("--render", action="store_true",
                         help="only recompute derived figures, goals and results.md from the measurements in --out")
     a = parser.parse_args()
+    global LEFTOVER_AFTER
+    LEFTOVER_AFTER = a.leftover_after
+    if LEFTOVER_AFTER is not None:
+        duration_seconds(LEFTOVER_AFTER)  # refuses what the CRD would refuse too
     if a.render:
         doc = json.load(open(a.out))
         doc["runs"] = [derive(r) for r in doc["runs"]]
@@ -818,7 +858,9 @@ def main() -> None:
                loadavg_start=loadavg(),
                settings={"poll_interval": f"{a.poll}s", "active_poll_interval": f"{a.active}s",
                          "idle_window_seconds": a.intervals * a.poll, "detection_environments": a.detect,
-                         "recovery_environments": a.recover, "jvm_flags": java_opts,
+                         "recovery_environments": a.recover,
+                         "leftover_after": a.leftover_after or f"{DEFAULT_LEFTOVER_AFTER} (the operator's default)",
+                         "jvm_flags": java_opts,
                          "jvm_environment": java_env, "container_memory_limit": limit},
                runs=[])
     started = time.monotonic()

@@ -3,7 +3,8 @@
 # simulator (hack/migrator_sim.py); the operator diagnoses them and repairs what is safe; alice approves the
 # failed prod run with the kubectl plugin (plugin/kubectl-migrator). Re-runnable: it starts by forgetting the six
 # environments (their MigratorEnvironments with their ledgers, MigratorDeployments, queues, instances, log groups and
-# SSM parameters).
+# SSM parameters). moto runs behind the realism layer (hack/moto_realism.py) at real AWS's timings: counts up to a
+# minute old, purges that take up to 60 s and are verified after that window, short polls that return a subset.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$root/.sandbox/env" ] || { echo "demo: no sandbox; run 'make demo' (it starts one)" >&2; exit 1; }
@@ -49,10 +50,24 @@ trap 'kill "$progress" 2>/dev/null || true' EXIT
 
 step "Applying deploy/samples/: the platform's MigratorEnvironments, and one MigratorDeployment per environment"
 kubectl apply --server-side -f deploy/samples/ | sed 's/^/   /'
+# No deploy pipeline reads these queues in the demo, so the operator is their only reader: timing.leftoverAfter 0s
+# (the default, 5m, leaves a finished run's messages to the pipeline that long before they count as leftovers).
+echo "   timing.leftoverAfter: 0s for the demo (no deploy pipeline reads these queues; the default is 5m)"
+for env in "${envs[@]}"; do
+  kubectl -n bfd patch md "$env" --type merge -p '{"spec":{"timing":{"leftoverAfter":"0s"}}}' >/dev/null
+done
+realism=$(curl -sf "$AWS_ENDPOINT_URL/moto-realism/" | "$root/.venv/bin/python" -c "
+import json, sys
+d = json.load(sys.stdin)
+on = [n for n, b in d['behaviours'].items() if b['on']]
+s = d['settings']
+print(f\"{len(on)} of {len(d['behaviours'])} realism behaviours on; purge window {s['purgeWindowSeconds']:g} s, counts up to {s['countsLagSeconds']:g} s old\")
+" 2>/dev/null) || realism="no realism layer (plain moto)"
+echo "   moto plays real AWS: $realism"
 
 step "What the operator makes of them"
 await test condition=Deployable=True "Deployable: a clean queue, no instance"
-await prod-sbx condition=Deployable=True "Deployable: the leftover success messages were purged by the operator (Auto mode)"
+await prod-sbx condition=Deployable=True "Deployable: the leftover success messages were purged by the operator (Auto mode), verified after AWS's 60-second purge window" 240s
 await impl jsonpath='{.status.failureMode}'=ValidationFailed "ValidationFailed: exit 3 from the migrator-monitor's message"
 await prod jsonpath='{.status.plannedActions[0].state}'=AwaitingApproval "MigrationFailed: the purge awaits a person's approval"
 await sandbox-2 condition=Reconciling=True "MigrationInProgress: followed every 5 s, left alone"
@@ -70,7 +85,7 @@ fi
 sed 's/^/   /' .sandbox/demo-refused.txt
 echo "   \$ kubectl migrator --token <alice> -n bfd approve prod"
 kubectl migrator --token "$alice" -n bfd approve prod | sed 's/^/   /'
-await prod jsonpath='{.status.history[0].outcome}'=Succeeded "the approved purge ran"
+await prod jsonpath='{.status.history[0].outcome}'=Succeeded "the approved purge ran (verified after AWS's 60-second purge window)" 240s
 kubectl -n bfd get md prod -o go-template='{{range .status.history}}   prod history: {{.time}} {{.action}} {{.outcome}}, approved by {{.approvedBy}} (plan {{.planFingerprint}}): {{.detail}}{{"\n"}}{{range .evidence}}     evidence kept: {{.}}{{"\n"}}{{end}}{{end}}'
 
 step "sandbox-1 sent no message (exit 1 comes before the queue is known): after a minute of silence the operator reads the log"

@@ -48,17 +48,20 @@ final class Verification {
     boolean empty = queue.get() instanceof QueueState.Missing
         || (queue.get() instanceof QueueState.Present p && !p.holdsMessages());
     Instant windowEnd = pending.time().plus(window);
-    if (empty && windowEnd.isAfter(now)) {
-      // AWS deletes what is sent up to 60 seconds after a purge: until then, empty now says nothing final.
+    if (windowEnd.isAfter(now)) {
+      // A purge takes up to 60 seconds and deletes what is sent in them too: until the window ends, neither an
+      // empty queue nor one that still holds messages says anything final (also for an intent whose call may or may
+      // not have been made before a restart: if it was, AWS may still be deleting).
       return pending;
     }
     if (empty) {
       return pending.with(ActionOutcome.Succeeded, "queue seen empty at " + seen.at() + ", after AWS's purge window"
           + " (to " + windowEnd + ")");
     }
-    // Someone else's purge ran first: once AWS's 60 seconds are over, what it left is planned afresh.
+    // Someone else's purge ran first: once AWS's 60 seconds are over, what it left is planned afresh. Otherwise the
+    // counts, which lag up to a minute, get until PURGE_PATIENCE to show the queue empty.
     Duration patience = pending.reference().filter(IN_PROGRESS::equals).isPresent() ? Planner.PURGE_SPACING : PURGE_PATIENCE;
-    if (pending.reference().isPresent() && pending.time().plus(patience).isAfter(now)) {
+    if (pending.time().plus(patience).isAfter(now)) {
       return pending;
     }
     if (pending.reference().filter(IN_PROGRESS::equals).isPresent()) {

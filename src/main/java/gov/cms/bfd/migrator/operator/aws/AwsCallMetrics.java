@@ -1,6 +1,8 @@
 package gov.cms.bfd.migrator.operator.aws;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -58,12 +60,14 @@ public class AwsCallMetrics implements ExecutionInterceptor {
   private void count(ExecutionAttributes attributes, String outcome) {
     String service = String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)).toLowerCase();
     String operation = String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-    registry.counter(METRIC, "service", service, "operation", operation, "outcome", outcome).increment();
+    Counter.builder(METRIC).description("AWS calls the operator made, by service, operation and outcome")
+        .tags("service", service, "operation", operation, "outcome", outcome).register(registry).increment();
     Long started = attributes.getAttribute(STARTED);
     if (started != null) {
       long elapsed = System.nanoTime() - started;
       WAITED.get()[0] += elapsed;
-      registry.timer(DURATION, "service", service, "operation", operation).record(elapsed, TimeUnit.NANOSECONDS);
+      Timer.builder(DURATION).description("How long AWS calls took, retries included, by service and operation")
+          .tags("service", service, "operation", operation).register(registry).record(elapsed, TimeUnit.NANOSECONDS);
     }
   }
 }

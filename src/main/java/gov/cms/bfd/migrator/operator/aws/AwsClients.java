@@ -21,9 +21,13 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -41,6 +45,14 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * through STS, its credentials cached and refreshed before they expire; every call passes the
  * interceptors the application provides (call metrics, and in tests, faults). Calls that change something
  * go through clients that send them once ({@link #sqsOnce}, {@link #ssmOnce}, {@link #ec2Once}).
+ *
+ * <p>Every client shares one of two HTTP clients instead of building its own (a connection pool, and its classes,
+ * per client and per region and role): the reads go through the JDK's HttpURLConnection (the SDK's
+ * url-connection-client: no classes or threads of its own beyond the JDK's), the calls sent once through one Apache
+ * client, built at the first such call. HttpURLConnection may resend a POST by itself when a connection closes before
+ * the answer (sun.net.http.retryPost, on by default), which for a read only repeats a read; the SDK turns Apache's
+ * own retries off, so a destructive call reaches AWS once per attempt the retry strategy allows, and the strategy
+ * allows none but after throttling (AwsClientsTest).
  */
 @ApplicationScoped
 public class AwsClients {
@@ -84,6 +96,12 @@ public class AwsClients {
     thread.setDaemon(true);
     return thread;
   });
+  /** The HTTP client of every read (the SDK clients do not close a client they were given). */
+  private final SdkHttpClient readHttp = UrlConnectionHttpClient.builder()
+      .socketTimeout(ATTEMPT_TIMEOUT)
+      .build();
+  /** The HTTP client of the calls sent once, built when the first is made (an idle fleet never needs it). */
+  private volatile SdkHttpClient onceHttp;
 
   @Inject
   public AwsClients(AwsSettings settings, Instance<ExecutionInterceptor> interceptors) {
@@ -154,8 +172,8 @@ public class AwsClients {
     return sts(new AwsTarget(region, Optional.empty()));
   }
 
-  private <C extends SdkClient, B extends AwsClientBuilder<B, C>> C client(String service, AwsTarget target,
-      Class<C> type, B builder) {
+  private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(
+      String service, AwsTarget target, Class<C> type, B builder) {
     String identity = identity(target);
     String key = service + "/" + identity;
     boolean once = service.endsWith("-once");
@@ -213,13 +231,13 @@ public class AwsClients {
     }
   }
 
-  private <C extends SdkClient, B extends AwsClientBuilder<B, C>> B configure(B builder, String region,
-      AwsCredentialsProvider credentials) {
+  private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> B configure(
+      B builder, String region, AwsCredentialsProvider credentials) {
     return configure(builder, region, credentials, false);
   }
 
-  private <C extends SdkClient, B extends AwsClientBuilder<B, C>> B configure(B builder, String region,
-      AwsCredentialsProvider credentials, boolean once) {
+  private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> B configure(
+      B builder, String region, AwsCredentialsProvider credentials, boolean once) {
     var override = ClientOverrideConfiguration.builder()
         .executionInterceptors(interceptors)
         .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
@@ -228,9 +246,23 @@ public class AwsClients {
     if (once) {
       override.retryStrategy(ONLY_WHEN_THROTTLED);
     }
-    builder.region(Region.of(region)).credentialsProvider(credentials).overrideConfiguration(override.build());
+    builder.region(Region.of(region)).credentialsProvider(credentials).overrideConfiguration(override.build())
+        .httpClient(once ? onceHttp() : readHttp);
     settings.endpointUrl().ifPresent(builder::endpointOverride);
     return builder;
+  }
+
+  private SdkHttpClient onceHttp() {
+    SdkHttpClient http = onceHttp;
+    if (http == null) {
+      synchronized (this) {
+        if (onceHttp == null) {
+          onceHttp = Apache5HttpClient.builder().socketTimeout(ATTEMPT_TIMEOUT).build();
+        }
+        http = onceHttp;
+      }
+    }
+    return http;
   }
 
   private AwsCredentialsProvider credentials(AwsTarget target) {
@@ -269,6 +301,10 @@ public class AwsClients {
     clients.clear();
     roles.values().forEach(AssumedRole::close);
     roles.clear();
+    readHttp.close();
+    if (onceHttp != null) {
+      onceHttp.close();
+    }
     timeouts.shutdownNow();
   }
 }

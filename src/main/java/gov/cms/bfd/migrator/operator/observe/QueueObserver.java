@@ -15,8 +15,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Reads the queue as DESIGN §3 says: approximate counts first (one call when idle, the URL cached); a
- * bounded sample read with visibility timeout 0 when there is something; and before the deploy gate opens
- * (a change to "empty") a long-polling receive to confirm, because counts lag and a short poll can miss.
+ * bounded sample read with visibility timeout 0 when there is something, by long polls (a short poll asks only some
+ * of SQS's servers and returns a changing subset, so the run, its stage and the status would change with it from
+ * one poll to the next); and before the deploy gate opens (a change to "empty") a long-polling receive to confirm,
+ * because counts lag and a short poll can miss.
  * A queue with a RedrivePolicy is read by its counts only: every receive raises a message's receive count, and
  * enough of them move it, evidence and all, to the dead-letter queue; its counts must stay 0 for longer than they
  * can lag before it counts as empty. Before a purge, {@link #browse} reads the whole queue.
@@ -28,6 +30,11 @@ public class QueueObserver {
   public static final int SAMPLE_MAX = 20;
   private static final int RECEIVES_MAX = 3;
   private static final int CONFIRM_WAIT_SECONDS = 1;
+  /**
+   * The sample's receives long-poll: a long poll asks every SQS server. It answers at once when messages are there,
+   * and waits this long only when the counts told of messages a receive cannot find (counts lag).
+   */
+  static final int SAMPLE_WAIT_SECONDS = 1;
   /** SQS's approximate counts lag up to a minute. */
   public static final Duration AWS_COUNTS_LAG = Duration.ofSeconds(60);
   /** The most messages a browse reads; a queue holding more is never accounted for (a person decides). */
@@ -90,7 +97,7 @@ public class QueueObserver {
       }
       if (total > 0) {
         return Observed.seen(new QueueState.Present(url.get(), counts.visible(), counts.inFlight(), counts.delayed(),
-            sample(target, url.get(), 0, counts.visible()), false));
+            sample(target, url.get(), SAMPLE_WAIT_SECONDS, counts.visible()), false));
       }
       if (emptyAlreadyConfirmed) {
         return Observed.seen(new QueueState.Present(url.get(), 0, 0, 0, List.of(), true));

@@ -184,6 +184,11 @@ public final class Planner {
       return step.blocked("circuit breaker: " + lastHour + " action(s) in the last hour, spec.remediation.maxActionsPerHour is "
           + remediation.maxActionsPerHour());
     }
+    if (step.action() == ActionType.PurgeQueue && !browsed(seen) && partlyRead(seen)) {
+      // The sample missed some of the counted messages (in AWS a short poll returns a subset): the verdict, and so
+      // whether a person must approve, waits for the whole-queue read.
+      return step.waiting(BROWSE_FIRST);
+    }
     Optional<String> unrecorded = step.action() == ActionType.PurgeQueue ? unrecorded(seen) : Optional.empty();
     // S11: afterFailure gates a termination as it gates a purge: both remove the evidence of a failed run.
     boolean failureEvidence = switch (step.action()) {
@@ -234,6 +239,11 @@ public final class Planner {
     return present(seen).map(q -> q.countsOnly() || q.browse().isPresent()).orElse(true);
   }
 
+  /** Whether the sample read fewer distinct messages than the queue counts (a queue read by counts only never is). */
+  private static boolean partlyRead(Observation seen) {
+    return present(seen).filter(q -> !q.countsOnly() && q.messages().size() < q.counted()).isPresent();
+  }
+
   private static Optional<QueueState.Present> present(Observation seen) {
     return seen.queue().seenValue().filter(QueueState.Present.class::isInstance).map(QueueState.Present.class::cast);
   }
@@ -254,8 +264,9 @@ public final class Planner {
 
   /**
    * S9: why the deploy pipeline may still be reading the queue: a message in flight (someone received it and has
-   * not deleted it), or a newest message younger than timing.leftoverAfter (the pipeline sleeps 30 s between its
-   * 20 s long polls, so a message that young may be the one it is about to read).
+   * not deleted it), counts that tell of messages no receive finds (the pipeline has just deleted them; the counts
+   * lag), or a newest message younger than timing.leftoverAfter (the pipeline sleeps 30 s between its 20 s long
+   * polls, so a message that young may be the one it is about to read).
    */
   static Optional<String> pipelineMayRead(Observation seen, Settings settings, Instant now) {
     Optional<QueueState.Present> queue = present(seen);
@@ -265,6 +276,13 @@ public final class Planner {
     if (queue.get().inFlight() > 0) {
       return Optional.of(queue.get().inFlight() + " message(s) are in flight: another reader (the deploy pipeline?)"
           + " is reading the queue; purging waits until nobody does");
+    }
+    if (!queue.get().countsOnly() && queue.get().messages().isEmpty()) {
+      // The counts lag up to a minute after the pipeline deleted what it read: nothing known to purge, and a purge
+      // now would delete the first messages of a deployment launched in the next 60 seconds.
+      return Optional.of("the counts tell of " + queue.get().counted() + " message(s) but no receive found any: SQS's"
+          + " counts lag up to a minute after messages are deleted (the deploy pipeline deletes what it reads), so"
+          + " nothing known is there to purge; purging waits until a message is read");
     }
     Duration leftoverAfter = settings.timing().leftoverAfter();
     return queue.get().messages().stream().map(RawMessage::sentAt).max(Comparator.naturalOrder())

@@ -26,6 +26,7 @@ import gov.cms.bfd.migrator.operator.report.LastRuns;
 import gov.cms.bfd.migrator.operator.report.StatusComposer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -51,7 +52,9 @@ import org.jboss.logging.MDC;
  * for which environment, and the ledger, come from the MigratorEnvironment it names (an informer of its own).
  */
 // Not generation-aware: an approval is an annotation, which does not bump the generation, and is acted on at once.
-@ControllerConfiguration(name = MigratorDeploymentReconciler.NAME, generationAwareEventProcessing = false)
+// The informer keeps each resource without what the operator never reads (CachePruning).
+@ControllerConfiguration(name = MigratorDeploymentReconciler.NAME, generationAwareEventProcessing = false,
+    informer = @Informer(itemStore = CachePruning.Deployments.class))
 public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployment> {
 
   public static final String NAME = "migratordeployment";
@@ -99,11 +102,13 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
    */
   @Override
   public List<EventSource<?, MigratorDeployment>> prepareEventSources(EventSourceContext<MigratorDeployment> context) {
+    metrics.readFrom(() -> context.getPrimaryCache().list()); // the per-environment series, read at scrape time
     context.getPrimaryCache().addIndexer(BY_ENVIRONMENT, md -> md.getSpec() == null || md.getSpec().environment == null
         ? List.of() : List.of(md.getSpec().environment));
     var configuration = InformerEventSourceConfiguration.from(MigratorEnvironment.class, MigratorDeployment.class)
         .withWatchAllNamespaces()
         .withFollowControllerNamespacesChanges(false)
+        .withItemStore(new CachePruning.Environments())
         .withPrimaryToSecondaryMapper((MigratorDeployment md) -> md.getSpec() == null || md.getSpec().environment == null
             ? Set.of() : Set.of(new ResourceID(md.getSpec().environment)))
         .withSecondaryToPrimaryMapper(environment -> context.getPrimaryCache()
@@ -283,8 +288,6 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
    */
   private UpdateControl<MigratorDeployment> write(MigratorDeployment resource, Context<MigratorDeployment> context,
       MigratorDeploymentStatus status, Input input) {
-    metrics.environment(input.namespace(), input.name(), resource.getSpec() == null ? "" : resource.getSpec().environment,
-        status);
     memory.remember(ObservationMemory.uid(resource.getMetadata().getUid(), input.namespace(), input.name()),
         input.generation(), status);
     if (StatusEquality.same(resource.getStatus(), status)) {

@@ -69,10 +69,27 @@ class ExecutorTest {
   void anIntentWhoseCallMayNeverHaveBeenMadeIsNeverMadeAgainBlindly() {
     var intent = intent(ActionType.PurgeQueue, "https://sqs/q"); // no reference: the operator stopped before the call
 
-    var verified = executor.verify(List.of(intent), queue(1), TARGET, T0.plusSeconds(5)).get(0);
+    // Inside AWS's window the call may have been made and AWS may still be deleting: nothing final yet.
+    var early = executor.verify(List.of(intent), queue(1), TARGET, T0.plusSeconds(5)).get(0);
+    var verified = executor.verify(List.of(intent), queue(1), TARGET, T0.plus(Verification.PURGE_PATIENCE)).get(0);
 
+    assertThat(early.outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(verified.outcome()).isEqualTo(ActionOutcome.Inconclusive);
     assertThat(verified.detail()).contains("may never have been made");
+    assertThat(aws.calls).isEmpty();
+  }
+
+  @Test
+  void anIntentWhoseCallRanBeforeARestartIsSucceededOnceAwsHasDeleted() {
+    // The operator was killed after AWS accepted the purge and before it heard back: a successor sees the messages
+    // still there for a while (a purge takes up to 60 seconds), then gone.
+    var intent = intent(ActionType.PurgeQueue, "https://sqs/q");
+
+    var stillDeleting = executor.verify(List.of(intent), queue(1), TARGET, T0.plusSeconds(5)).get(0);
+    var deleted = executor.verify(List.of(stillDeleting), queue(0), TARGET, T0.plusSeconds(61)).get(0);
+
+    assertThat(stillDeleting.outcome()).isEqualTo(ActionOutcome.Pending);
+    assertThat(deleted.outcome()).isEqualTo(ActionOutcome.Succeeded);
     assertThat(aws.calls).isEmpty();
   }
 

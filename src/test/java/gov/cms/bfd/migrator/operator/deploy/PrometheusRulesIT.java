@@ -28,7 +28,7 @@ class PrometheusRulesIT {
     try {
       var check = Cli.promtool(ROOT, "check", "rules", dir.resolve("rules.yaml").toString());
       assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
-      assertThat(check.stdout()).contains("SUCCESS: 4 rules found");
+      assertThat(check.stdout()).contains("SUCCESS: 5 rules found");
 
       var test = Cli.promtool(ROOT, "test", "rules", dir.resolve("alerts-test.yaml").toString());
 
@@ -51,7 +51,7 @@ class PrometheusRulesIT {
           .flatMap(r -> java.util.stream.StreamSupport.stream(r.spliterator(), false))
           .map(r -> r.path("alert").asText()).toList();
       assertThat(alerts).containsExactly("MigratorNotDeployable", "MigratorApprovalAwaited", "MigratorAwsAccessDenied",
-          "MigratorOperatorDown");
+          "MigratorEnvironmentNotFound", "MigratorOperatorDown");
       for (String alert : alerts) {
         assertThat(tests).as("alerts-test.yaml tests %s", alert).contains("alertname: " + alert + "\n");
       }

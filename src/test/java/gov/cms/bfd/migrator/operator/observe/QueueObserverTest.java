@@ -54,6 +54,21 @@ class QueueObserverTest {
   }
 
   @Test
+  void aQueueWithMessagesIsSampledByLongPollsNeverByAShortPollThatReturnsASubset() {
+    var port = new FakeQueue();
+    port.visible.add(new RawMessage("m-1", "{\"appStage\":\"Started\",\"messageId\":1,\"pid\":5046}", Instant.EPOCH));
+    port.visible.add(new RawMessage("m-2", "{\"appStage\":\"Failed\",\"messageId\":2,\"pid\":5046}", Instant.EPOCH));
+
+    var seen = (QueueState.Present) new QueueObserver(port, clock).observe(TARGET, "q", true).seenValue().orElseThrow();
+
+    // In AWS a short poll (wait=0) asks only some servers: the Failed message would come and go between polls.
+    assertThat(port.calls).filteredOn(c -> c.startsWith("ReceiveMessage")).isNotEmpty()
+        .allMatch(c -> c.equals("ReceiveMessage(wait=" + QueueObserver.SAMPLE_WAIT_SECONDS + ")"));
+    assertThat(QueueObserver.SAMPLE_WAIT_SECONDS).isGreaterThanOrEqualTo(1);
+    assertThat(seen.sample()).extracting(RawMessage::sqsMessageId).containsExactly("m-1", "m-2");
+  }
+
+  @Test
   void missingQueueIsAnAnswerNotAFailure() {
     var port = new FakeQueue();
     port.exists = false;

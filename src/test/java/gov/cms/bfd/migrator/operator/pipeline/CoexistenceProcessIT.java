@@ -8,6 +8,7 @@ import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.HistoryEntry;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
+import gov.cms.bfd.migrator.operator.api.MigratorEnvironment;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.api.RemediationSpec;
 import gov.cms.bfd.migrator.operator.api.AfterFailure;
@@ -17,9 +18,13 @@ import gov.cms.bfd.migrator.operator.testbed.OperatorProcess;
 import gov.cms.bfd.migrator.operator.testbed.Realism;
 import gov.cms.bfd.migrator.operator.testbed.RealismLayer;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
+import gov.cms.bfd.migrator.operator.testbed.TestEnvironments;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +48,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -65,17 +69,20 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  * have known (0), and how long leftovers took to be cleaned (p50, max). Who removed what comes from the realism
  * layer's journal: each actor calls AWS with its own access key id (operator, pipeline, migrator).
  *
- * <p>Not in the default run until the operator follows DESIGN.md §3's rules for the shared queue (issue 12): run it
- * with {@code mvn verify -Dcoexistence=true} (alone: {@code -Dit.test=CoexistenceProcessIT -Dtest=none
- * -Dsurefire.failIfNoSpecifiedTests=false}); the pom's {@code coexistence} property switches it on for {@code make test}.
+ * <p>Every timing of the pipeline and of AWS is scaled by 1/10 so that the test takes minutes, not hours: the monitor's
+ * 20 s long poll and 30 s sleep are 2 s and 3 s, and the operator's {@code timing.leftoverAfter} is 30 s instead of its
+ * default 5 minutes, the same ratio to the pipeline's sleep (10 sleeps); AWS's purge window and the lag of its counts
+ * (60 s each) are 6 s, in the realism layer and in what the operator is told (migrator.aws-timing). AWS's one purge
+ * per queue per 60 seconds is not scaled: moto enforces it, and an environment's next deployment waits for it.
+ *
+ * <p>In {@code make test} (failsafe). Alone: {@code mvn verify -Dit.test=CoexistenceProcessIT -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dcoexistence.seed=N} replays a draw.
  */
-@EnabledIfSystemProperty(named = "coexistence", matches = "true",
-    disabledReason = "waits for the operator's rules of issue 12; run with -Dcoexistence=true")
 class CoexistenceProcessIT {
 
   private static final String NAMESPACE = "coexistence";
-  private static final int ENVIRONMENTS = 8;
-  private static final int DEPLOYMENTS_PER_ENVIRONMENT = 4;
+  private static final int ENVIRONMENTS = 10;
+  private static final int DEPLOYMENTS_PER_ENVIRONMENT = 3;
   // Every timing is real AWS's and the real pipeline's scaled by 1/10: the monitor's 20 s long poll and 30 s sleep.
   private static final int POLL_WAIT_SECONDS = 2;
   private static final double SLEEP_SECONDS = 3;
@@ -90,16 +97,23 @@ class CoexistenceProcessIT {
   /** What the operator could not have known yet: a message or an instance younger than a poll and a status write. */
   private static final Duration GRACE = Duration.ofSeconds(4);
   /**
-   * The operator's upcoming {@code timing.leftoverAfter} (default 5m: a finished run's messages are left for the
-   * pipeline this long), scaled; {@link #spec} sets it once the field exists.
+   * The operator's {@code timing.leftoverAfter} (default 5m: a finished run's messages are left to the pipeline this
+   * long), scaled like the pipeline's sleep: 10 of its sleeps, as 5 minutes are 10 of the real 30 s sleeps.
    */
   static final String LEFTOVER_AFTER = "30s";
   /** The realism layer's timings for this test, scaled like the rest. */
-  private static final Map<String, Object> TIMINGS = Map.of("countsLagSeconds", 6, "purgeWindowSeconds", 6,
+  private static final int PURGE_WINDOW_SECONDS = 6;
+  private static final int COUNTS_LAG_SECONDS = 6;
+  private static final Map<String, Object> TIMINGS = Map.of("countsLagSeconds", COUNTS_LAG_SECONDS,
+      "purgeWindowSeconds", PURGE_WINDOW_SECONDS,
       "invocationDoesNotExistSeconds", 0.5);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<Deployment> DEPLOYMENTS = new CopyOnWriteArrayList<>();
+  /** AWS's one PurgeQueue per queue per 60 seconds (not scaled). */
+  private static final Duration PURGE_SPACING = Duration.ofSeconds(60);
+  /** When each environment's pipeline last purged its queue. */
+  private static final Map<String, Instant> LAST_PIPELINE_PURGE = new ConcurrentHashMap<>();
   private static final Map<String, List<Episode>> EPISODES = new ConcurrentHashMap<>();
   private static final List<Process> RUNNING = new CopyOnWriteArrayList<>();
   private static TestBed bed;
@@ -108,6 +122,12 @@ class CoexistenceProcessIT {
   private static RealismLayer realism;
   private static Ec2Client ec2;
   private static StatusLog statuses;
+  /**
+   * Every evidence item each environment's ledger (MigratorEnvironment status.ledger) ever held, as watched, with the
+   * time of the earliest entry that held it (an entry's time is its intent's, written before the action ran).
+   */
+  private static final Map<String, Map<String, Instant>> LEDGER = new ConcurrentHashMap<>();
+  private static Watch ledgerWatch;
   private static long seed;
   private static long started;
 
@@ -125,9 +145,23 @@ class CoexistenceProcessIT {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("coexistence-test", "testing")))
         .build();
     // The operator's own access key id, so that the realism layer's journal names its purges and commands.
-    operator = OperatorProcess.start(bed, bed.moto().endpoint(), "coexistence", Map.of("AWS_ACCESS_KEY_ID", "operator"),
+    // The operator knows AWS's timings as the layer plays them (migrator.aws-timing: only an emulator changes them).
+    operator = OperatorProcess.start(bed, bed.moto().endpoint(), "coexistence", Map.of("AWS_ACCESS_KEY_ID", "operator",
+            "MIGRATOR_AWS_TIMING_PURGE_WINDOW", PURGE_WINDOW_SECONDS + "s",
+            "MIGRATOR_AWS_TIMING_COUNTS_LAG", COUNTS_LAG_SECONDS + "s"),
         "/q/health/ready");
     statuses = new StatusLog(client, NAMESPACE, (version, log) -> { });
+    ledgerWatch = client.resources(MigratorEnvironment.class).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, MigratorEnvironment environment) {
+        remember(environment);
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+        // the final read in judge() covers what a closed watch missed at the end
+      }
+    });
     seed = Long.getLong("coexistence.seed", new Random().nextLong());
   }
 
@@ -138,8 +172,14 @@ class CoexistenceProcessIT {
       if (statuses != null) {
         statuses.close();
       }
+      if (ledgerWatch != null) {
+        ledgerWatch.close();
+      }
       if (client != null) {
         client.resources(MigratorDeployment.class).inNamespace(NAMESPACE).delete();
+        for (int i = 1; i <= ENVIRONMENTS; i++) {
+          TestEnvironments.forget(client, "coex" + i);
+        }
         client.close();
       }
     } finally {
@@ -169,6 +209,8 @@ class CoexistenceProcessIT {
         plan.add(Drawn.at(random));
       }
       plans.put(env, plan);
+      // The platform's MigratorEnvironment first: bound to the namespace, allowing all the spec asks for.
+      TestEnvironments.declareFor(client, NAMESPACE, spec(env));
       client.resource(resource(env)).create();
     }
 
@@ -255,6 +297,12 @@ class CoexistenceProcessIT {
   private static void deploy(String env, int index, Drawn drawn) throws Exception {
     var deployment = new Deployment(env, index, drawn);
     DEPLOYMENTS.add(deployment);
+    // AWS allows one PurgeQueue per queue per 60 s, and that is not scaled: a real deployment takes longer than 60 s,
+    // so the pipeline's own final purge never meets its previous one. Scaled deployments would (PurgeQueueInProgress).
+    Instant spacing = LAST_PIPELINE_PURGE.getOrDefault(env, Instant.EPOCH).plus(PURGE_SPACING);
+    while (Instant.now().isBefore(spacing)) {
+      Thread.sleep(250);
+    }
     Instant asked = Instant.now();
     if (awaitDeployable(env, DEPLOYABLE_WAIT)) {
       deployment.waitedForDeployable = seconds(asked, Instant.now());
@@ -299,6 +347,9 @@ class CoexistenceProcessIT {
       end = Math.max(end, run.path("endedAt").asDouble(0));
     }
     deployment.endedAt = epoch(end);
+    if (deployment.report.path("purgedAt").isNumber()) {
+      LAST_PIPELINE_PURGE.put(env, epoch(deployment.report.path("purgedAt").asDouble()));
+    }
     measureLeftovers(deployment);
     Files.deleteIfExists(report);
     Files.deleteIfExists(log);
@@ -401,10 +452,13 @@ class CoexistenceProcessIT {
     int evidencePurged;
     int operatorPurges;
     int leftoverDeployments;
+    /** Deployments whose pipeline read Finished, but whose instance the operator had terminated before its destroy. */
+    final List<String> terminatedBeforeThePipeline = new ArrayList<>();
   }
 
   private static Figures judge() {
     var figures = new Figures();
+    client.resources(MigratorEnvironment.class).list().getItems().forEach(CoexistenceProcessIT::remember);
     List<RealismLayer.Entry> journal = realism.journal(0);
     // Which purge removed each message (the layer names its caller), and what the operator terminated.
     Map<String, RealismLayer.Entry> purgedBy = new HashMap<>();
@@ -459,6 +513,13 @@ class CoexistenceProcessIT {
             + before.map(RealismLayer.Entry::by).orElse("nobody the journal knows") + before.map(e -> String.format(
                 " %.1f s earlier", at - e.at())).orElse(""));
       }
+      if (d.report.path("destroyedAt").isNumber()) {
+        for (JsonNode instance : d.report.path("instanceIds")) {
+          if (terminatedByOperator.contains(instance.asText())) {
+            figures.terminatedBeforeThePipeline.add(d.env + "#" + d.index + " " + instance.asText());
+          }
+        }
+      }
       if (d.leftovers) {
         figures.leftoverDeployments++;
         if (d.cleanedAfter == null) {
@@ -483,8 +544,16 @@ class CoexistenceProcessIT {
         }
         figures.evidencePurged++;
         String mention = "pid " + field(body, "pid") + " #" + field(body, "messageId") + " " + stage;
-        if (!ledgerMentions(env, mention)) {
-          figures.lostEvidence.add(env + ": " + mention + " purged at " + epoch(entry.at()) + " without a ledger entry");
+        Optional<Instant> recorded = ledgerMentions(env, mention);
+        // S2/S10: what was in the queue when the purge was sent is in a ledger entry written before it; a message
+        // sent inside the purge's 60-second window can only be named after (the verification adds it).
+        boolean sentBefore = message.path("sentTimestamp").asLong() < (long) (entry.at() * 1000);
+        Instant purgedAt = epoch(entry.at());
+        if (recorded.isEmpty()) {
+          figures.lostEvidence.add(env + ": " + mention + " purged at " + purgedAt + " without a ledger entry");
+        } else if (sentBefore && recorded.get().isAfter(purgedAt.plusMillis(500))) {
+          figures.lostEvidence.add(env + ": " + mention + " purged at " + purgedAt + ", in the ledger only from "
+              + recorded.get());
         }
       }
     }
@@ -492,16 +561,26 @@ class CoexistenceProcessIT {
   }
 
   /**
-   * Whether the operator's ledger holds this evidence. Today that is status.history's evidence on the
-   * MigratorDeployment; issue 12 moves the ledger to the MigratorEnvironment's status: read it there then.
+   * Whether the operator's ledger held this evidence at some moment: the MigratorEnvironment's status.ledger, which
+   * only the operator writes and which the safety rules read (the MigratorDeployment's status.history is a copy).
    */
-  private static boolean ledgerMentions(String env, String mention) {
-    return statuses.of(env).stream().map(v -> v.resource().getStatus())
-        .filter(s -> s != null && s.history != null)
-        .flatMap(s -> s.history.stream())
-        .map((HistoryEntry h) -> h.evidence == null ? List.<String>of() : h.evidence)
-        .flatMap(List::stream)
-        .anyMatch(e -> e.contains(mention));
+  private static Optional<Instant> ledgerMentions(String env, String mention) {
+    return LEDGER.getOrDefault(env, Map.of()).entrySet().stream().filter(e -> e.getKey().contains(mention))
+        .map(Map.Entry::getValue).min(Instant::compareTo);
+  }
+
+  private static void remember(MigratorEnvironment environment) {
+    if (environment == null || environment.getStatus() == null || environment.getStatus().ledger == null) {
+      return;
+    }
+    Map<String, Instant> items = LEDGER.computeIfAbsent(environment.getMetadata().getName(),
+        k -> new ConcurrentHashMap<>());
+    for (HistoryEntry entry : environment.getStatus().ledger) {
+      if (entry.evidence != null && entry.time != null) {
+        Instant time = Instant.parse(entry.time);
+        entry.evidence.forEach(item -> items.merge(item, time, (a, b) -> a.isBefore(b) ? a : b));
+      }
+    }
   }
 
   // ---- the table -------------------------------------------------------------------------------------------------
@@ -510,9 +589,11 @@ class CoexistenceProcessIT {
     StringBuilder out = new StringBuilder();
     out.append(String.format("%nCoexistence: %d deployments of %d environments beside the packaged operator, every realism "
             + "behaviour on (%s); pipeline long poll %d s, sleep %.0f s (20 s and 30 s scaled 1/10), migrator step %.1f s, "
-            + "pipeline deadline %d s; operator pollInterval %s, activePollInterval %s; seed %d (-Dcoexistence.seed)%n",
+            + "pipeline deadline %d s; operator pollInterval %s, activePollInterval %s, leftoverAfter %s (5m scaled 1/10); "
+            + "an environment's next deployment at least %d s after its pipeline's last purge; seed %d "
+            + "(-Dcoexistence.seed)%n",
         DEPLOYMENTS.size(), ENVIRONMENTS, TIMINGS, POLL_WAIT_SECONDS, SLEEP_SECONDS, STEP_SECONDS,
-        PIPELINE_DEADLINE.toSeconds(), POLL, ACTIVE_POLL, seed));
+        PIPELINE_DEADLINE.toSeconds(), POLL, ACTIVE_POLL, LEFTOVER_AFTER, PURGE_SPACING.toSeconds(), seed));
     String format = "%-7s | %-2s | %-32s | %9s | %-58s | %-40s | %s%n";
     out.append(String.format(format, "env", "#", "drawn", "waited s", "how the deployment ended", "leftovers",
         "cleaned after s / hung"));
@@ -547,6 +628,14 @@ class CoexistenceProcessIT {
     out.append(String.format("  successful migrations whose deployment failed at the pipeline's own final purge "
         + "(PurgeQueueInProgress: another purge within 60 s): %d%s%n", figures.finalPurgeRefused.size(),
         list(figures.finalPurgeRefused)));
+    out.append(String.format("  healthy deployments whose instance the operator stopped and terminated before the "
+        + "pipeline destroyed it (no goal: the run had ended; it costs actions of maxActionsPerHour): %d%s%n",
+        figures.terminatedBeforeThePipeline.size(), list(figures.terminatedBeforeThePipeline)));
+    long failedRuns = DEPLOYMENTS.stream().filter(d -> d.drawn.label().startsWith("exit")
+        && d.ended.startsWith("timed out")).count();
+    out.append(String.format("  failed runs (exit 1 to 4) whose monitor waited for Finished until its deadline, as the "
+        + "real one would forever (the pipeline's own flaw, facts §5.3; not a hang the operator caused): %d%n",
+        failedRuns));
     long never = DEPLOYMENTS.stream().filter(d -> d.waitedForDeployable == null).count();
     long halted = DEPLOYMENTS.stream().filter(d -> d.ended.equals("halted")).count();
     out.append(String.format("  deployments that waited %d s for Deployable=True in vain: %d; halted by the pre-check: %d; "
@@ -570,7 +659,7 @@ class CoexistenceProcessIT {
     spec.timing = new TimingSpec();
     spec.timing.pollInterval = POLL;
     spec.timing.activePollInterval = ACTIVE_POLL;
-    // spec.timing.leftoverAfter = LEFTOVER_AFTER;  (issue 12: the field does not exist yet)
+    spec.timing.leftoverAfter = LEFTOVER_AFTER;
     spec.remediation = new RemediationSpec();
     spec.remediation.mode = RemediationMode.Auto;
     spec.remediation.purgeQueue = true;

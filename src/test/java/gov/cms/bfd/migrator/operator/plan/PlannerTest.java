@@ -74,6 +74,21 @@ class PlannerTest {
   }
 
   @Test
+  void aSampleThatMissedTheFinalMessageIsReadWholeBeforeAnyoneIsAskedToApprove() {
+    var progress = new RawMessage("m-5", "{\"appStage\":\"Migrating\",\"messageId\":9,\"pid\":42}", NOW.minusSeconds(700));
+    var finished = new RawMessage("m-6", "{\"appStage\":\"Finished\",\"messageId\":10,\"pid\":42}", NOW.minusSeconds(690));
+    var sampled = new QueueState.Present(URL, 2, 0, 0, List.of(progress), false);
+
+    var unread = plan(failedRun(sampled), Optional.empty(), List.of(), SETTINGS);
+    var read = plan(failedRun(sampled.withBrowse(new QueueState.Browse(NOW, List.of(progress, finished), true, 2, 0, 0))),
+        Optional.empty(), List.of(), SETTINGS);
+
+    assertThat(unread.wantsBrowse()).isTrue();
+    assertThat(unread.steps().get(0).state()).isEqualTo(ActionState.Blocked);
+    assertThat(read.next()).hasValueSatisfying(s -> assertThat(s.action()).isEqualTo(ActionType.PurgeQueue));
+  }
+
+  @Test
   void aMessageYoungerThanLeftoverAfterWaitsForThePipeline() {
     var fresh = new RawMessage("m-3", "{\"pid\":\"42\",\"code\":\"exited\",\"status\":\"0\"}", NOW.minusSeconds(40));
     var seen = failedRun(new QueueState.Present(URL, 1, 0, 0, List.of(fresh), false));
@@ -94,6 +109,24 @@ class PlannerTest {
 
     assertThat(step.state()).isEqualTo(ActionState.Blocked);
     assertThat(step.blockedBy()).hasValueSatisfying(s -> assertThat(s).contains("in flight"));
+  }
+
+  @Test
+  void countsThatTellOfMessagesNoReceiveFindsPurgeNothing() {
+    // The deploy pipeline has just read and deleted every message; SQS's counts still say 1 (they lag up to a minute).
+    var lagging = new QueueState.Present(URL, 1, 0, 0, List.of(), false);
+    var seen = failedRun(lagging.withBrowse(new QueueState.Browse(NOW, List.of(), true, 0, 0, 0)));
+
+    var plan = plan(seen, Optional.empty(), List.of(), SETTINGS);
+
+    assertThat(plan.next()).isEmpty();
+    assertThat(plan.steps()).singleElement().satisfies(s -> {
+      assertThat(s.action()).isEqualTo(ActionType.PurgeQueue);
+      assertThat(s.state()).isEqualTo(ActionState.Blocked);
+      assertThat(s.clearsByItself()).isTrue();
+      assertThat(s.blockedBy()).hasValueSatisfying(b -> assertThat(b).contains("no receive found any")
+          .contains("counts lag"));
+    });
   }
 
   @Test

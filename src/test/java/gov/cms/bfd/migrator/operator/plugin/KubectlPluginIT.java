@@ -284,6 +284,8 @@ class KubectlPluginIT {
   void evidenceShowsTheLastRunTheQueueThePlanAndTheHistory() {
     var failed = failedAwaitingApproval("f");
     var fingerprint = failed.get().getStatus().planFingerprint;
+    // SQS's approximate counts lag (up to a minute in AWS): the status shows them once they have caught up.
+    failed.awaitStatus(WAIT, m -> m.getStatus().queue != null && Long.valueOf(1).equals(m.getStatus().queue.visible));
 
     var before = plugin("-n", NAMESPACE, "evidence", failed.env());
 

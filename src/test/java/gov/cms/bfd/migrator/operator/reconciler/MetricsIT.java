@@ -29,6 +29,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,9 +69,18 @@ class MetricsIT {
         assertThat(value(scrape, series("migrator_deployable", p, "status", "True"))).contains(1.0);
         assertThat(value(scrape, series("migrator_deployable", p, "status", "False"))).contains(0.0);
         assertThat(value(scrape, series("migrator_deployable", f, "status", "False"))).contains(1.0);
-        assertThat(value(scrape, series("migrator_failure_mode", f, "mode", "MigrationFailed"))).contains(1.0);
-        assertThat(value(scrape, series("migrator_failure_mode", f, "mode", "None"))).contains(0.0);
-        assertThat(value(scrape, series("migrator_failure_mode", p, "mode", "None"))).contains(1.0);
+        // one failure-mode series per environment: the mode, and why it is not ready (Ready's reason)
+        assertThat(value(scrape, series("migrator_failure_mode", f, "mode", "MigrationFailed", "reason", "MigrationFailed")))
+            .contains(1.0);
+        assertThat(value(scrape, series("migrator_failure_mode", p, "mode", "None", "reason", "ReadyToDeploy")))
+            .contains(1.0);
+        assertThat(seriesOf(scrape, "migrator_failure_mode", failed.env())).hasSize(1);
+        assertThat(seriesOf(scrape, "migrator_failure_mode", purged.env())).hasSize(1);
+        // since when: Ready's lastTransitionTime, as a unix time
+        assertThat(value(scrape, series("migrator_failure_mode_since_timestamp_seconds", f, "mode", "MigrationFailed",
+            "reason", "MigrationFailed"))).contains((double) readySince(failed).getEpochSecond());
+        assertThat(value(scrape, series("migrator_failure_mode_since_timestamp_seconds", p, "mode", "None",
+            "reason", "ReadyToDeploy"))).contains((double) readySince(purged).getEpochSecond());
         assertThat(value(scrape, series("migrator_planned_actions", f, "state", "AwaitingApproval"))).contains(1.0);
         assertThat(value(scrape, "migrator_actions_total{action=\"PurgeQueue\",outcome=\"Succeeded\"}"))
             .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
@@ -81,7 +91,20 @@ class MetricsIT {
         assertThat(value(scrape, "migrator_reconcile_own_duration_seconds_count")).hasValueSatisfying(v -> assertThat(v).isPositive());
         assertThat(scrape).contains("migrator_reconcile_duration_seconds_bucket{le=");
         assertThat(scrape).contains("migrator_aws_call_duration_seconds_count{operation=\"GetQueueAttributes\",service=\"sqs\"}");
+        assertThat(value(scrape, "migrator_build_info{java_version=\"" + System.getProperty("java.version")
+            + "\",version=\"" + ConfigProvider.getConfig().getValue("quarkus.application.version", String.class)
+            + "\"}")).contains(1.0);
       });
+      // every metric of the operator's own says what it is
+      String all = scrape();
+      Matcher types = Pattern.compile("(?m)^# TYPE (migrator_\\w+) ").matcher(all);
+      int families = 0;
+      while (types.find()) {
+        families++;
+        assertThat(all).as("HELP of %s", types.group(1))
+            .containsPattern("(?m)^# HELP " + Pattern.quote(types.group(1)) + " \\S");
+      }
+      assertThat(families).isGreaterThanOrEqualTo(11);
       // the own share never exceeds the whole
       String scrape = scrape();
       assertThat(value(scrape, "migrator_reconcile_own_duration_seconds_sum").orElseThrow())
@@ -89,14 +112,27 @@ class MetricsIT {
     }
   }
 
+  private static java.time.Instant readySince(Scenario scenario) {
+    return java.time.Instant.parse(scenario.get().getStatus().conditions.stream()
+        .filter(c -> c.type.equals(ConditionTypes.READY)).findFirst().orElseThrow().lastTransitionTime);
+  }
+
+  /** Every sample of the metric that names the environment. */
+  private static java.util.List<String> seriesOf(String scrape, String metric, String environment) {
+    return scrape.lines().filter(l -> l.startsWith(metric + "{") && l.contains("environment=\"" + environment + "\""))
+        .toList();
+  }
+
   private static Map<String, String> labels(String namespace, String name, String environment) {
     return Map.of("namespace", namespace, "name", name, "environment", environment);
   }
 
   /** A series as Prometheus's text format writes it: labels sorted by name. */
-  private static String series(String metric, Map<String, String> labels, String key, String value) {
+  private static String series(String metric, Map<String, String> labels, String... keysAndValues) {
     var all = new TreeMap<>(labels);
-    all.put(key, value);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      all.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
     return metric + all.entrySet().stream().map(e -> e.getKey() + "=\"" + e.getValue() + "\"")
         .collect(Collectors.joining(",", "{", "}"));
   }

@@ -9,12 +9,12 @@ import java.util.stream.Collectors;
 /**
  * What the realism layer in front of the test bed's moto plays (hack/moto_realism.py): the behaviours of a real AWS
  * account that moto lacks (DESIGN.md §3, §5), and the timings the tests run them at. Every integration test runs with
- * them; this class is the one place that says which are on.
+ * them, every behaviour on by default; this class is the one place that says which are on.
  *
- * <p>{@code -Drealism=...} on the Maven command line overrides the default for a run: {@code all} switches every
- * behaviour on (what the operator still breaks), {@code none} plays plain moto, and a comma list as
- * {@code moto_server_guarded.py --realism} reads it ({@code default,+purgeTakesUpToSixtySeconds}) starts from the
- * default. {@code -Drealism.settings=countsLagSeconds=10,...} overrides timings.
+ * <p>{@code -Drealism=...} on the Maven command line overrides the default for a run: {@code none} plays plain moto,
+ * and a comma list as {@code moto_server_guarded.py --realism} reads it ({@code default,-approximateCountsLag}:
+ * all but one; {@code none,+shortPollsReturnASubset}: only one) starts from the default.
+ * {@code -Drealism.settings=countsLagSeconds=10,...} overrides timings.
  */
 public final class Realism {
 
@@ -36,45 +36,12 @@ public final class Realism {
       RUN_COMMAND_RUNS_ON_THE_INSTANCE, LOG_PAGES_CAN_BE_EMPTY_WITH_A_TOKEN, EC2_REFUSES_MORE_THAN_200_FILTER_VALUES);
 
   /**
-   * Off in the default test configuration until the operator follows the rule of DESIGN.md §3 that each plays
-   * (issue 12, the operator's side): behaviour, and the tests that fail with it on and why. Switch one on here
-   * (delete its line) once the operator survives it; {@code -Drealism=all} runs them all now.
-   */
-  public static final Map<String, String> WAITING_FOR_THE_OPERATOR = waiting();
-
-  /**
    * Real AWS's timings (a 60 s purge window, counts up to a minute old, ...) scaled to the tests' poll intervals of
    * 1 to 2 s, so that a test waits seconds, not minutes. The names are the layer's settings.
    */
   public static final Map<String, String> TEST_TIMINGS = timings();
 
   private Realism() {}
-
-  private static Map<String, String> waiting() {
-    Map<String, String> waiting = new LinkedHashMap<>();
-    waiting.put(SHORT_POLLS_RETURN_A_SUBSET, "the operator reads a bounded short-poll sample as the whole queue (DESIGN §3: "
-        + "browse the whole queue before a purge, fingerprint runs not samples). FaultMatrixProcessIT: an approved purge "
-        + "of a failed run went through with no evidence in status.history and lastRun.exitStatus null (the sample had "
-        + "missed the Failed message: S2/S10), and recovery/verification past their bounds; "
-        + "ActIT.stopServiceMotoCannotConfirmIsInconclusiveAndThePurgeWaits and "
-        + "RestartProcessIT.killedAfterTheStopCommandWasSentSendsNoSecondOne: an empty sample while the counts say 1 "
-        + "turns the stalled run into one in progress, so the plan is empty; "
-        + "ObserveDiagnoseIT.migrationInProgress: status rewritten on an unchanged migration as the sample changes");
-    waiting.put(APPROXIMATE_COUNTS_LAG, "the operator reports the lagging counts as they come and trusts them to judge "
-        + "a purge (DESIGN §3: counts lag up to a minute). ObserveDiagnoseIT.migrationInProgress: status rewritten on "
-        + "an unchanged migration as status.queue.visible flickers; FaultMatrixProcessIT: a purge verified after 6.5 s, "
-        + "past the 6 s bound, while the counts still showed the purged message; with purgeTakesUpToSixtySeconds also "
-        + "on, the purges of RestartProcessIT.killedAfterTheCallAndBeforeTheOutcomeRepeatsNothing, "
-        + "ApiServerRestartProcessIT.theOperatorRidesOutAnApiServerRestartAndRepeatsNoAction and "
-        + "LeaderElectionProcessIT are recorded Inconclusive (next entry)");
-    waiting.put(PURGE_TAKES_UP_TO_SIXTY_SECONDS, "the operator judges a purge as soon as it looks again (DESIGN §3: a "
-        + "purge is verified only after its 60 s window). FaultMatrixProcessIT: purges verified after 6.1 to 7.2 s, "
-        + "past the 6 s bound, as the purged messages could still be received; with approximateCountsLag also on, a "
-        + "restarted or new leader verifies a recorded intent at once, sees the purged messages still counted and "
-        + "records the purge that ran Inconclusive (RestartProcessIT.killedAfterTheCallAndBeforeTheOutcomeRepeatsNothing, "
-        + "ApiServerRestartProcessIT.theOperatorRidesOutAnApiServerRestartAndRepeatsNoAction, LeaderElectionProcessIT)");
-    return waiting;
-  }
 
   private static Map<String, String> timings() {
     Map<String, String> timings = new LinkedHashMap<>();
@@ -87,7 +54,7 @@ public final class Realism {
   /** The behaviours as the layer's --realism option reads them, from {@code -Drealism} or the default. */
   static String behaviourSpec() {
     String asked = System.getProperty("realism", "default").trim();
-    String byDefault = "all" + WAITING_FOR_THE_OPERATOR.keySet().stream().map(b -> ",-" + b).collect(Collectors.joining());
+    String byDefault = "all";
     return Arrays.stream(asked.split(",")).map(String::trim).filter(t -> !t.isEmpty())
         .map(t -> t.equals("default") ? byDefault : t).collect(Collectors.joining(","));
   }

@@ -3,6 +3,7 @@ package gov.cms.bfd.migrator.operator.testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gov.cms.bfd.migrator.operator.model.SystemdCommands;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -323,6 +324,22 @@ class RealismLayerIT {
     String hidden = command(instance, "systemctl stop -- '" + UNIT + "'; systemctl show -p ActiveState -- '" + UNIT + "'");
     assertThat(ssm.getCommandInvocation(b -> b.commandId(hidden).instanceId(instance)).statusAsString())
         .isEqualTo("Success");
+  }
+
+  @Test
+  void runCommandReadsTheOperatorsOwnScriptsAsSystemctlDoes() throws InterruptedException {
+    realism.set(Realism.RUN_COMMAND_RUNS_ON_THE_INSTANCE, true);
+    realism.set(Realism.INVOCATION_DOES_NOT_EXIST_FOR_A_WHILE, false);
+    String instance = launch(Map.of("Name", "systemd-operator"));
+    realism.unit(instance, UNIT, Map.of("ActiveState", "active", "ExecMainStatus", "0", "ExecMainCode", "0"));
+
+    // Options before the unit and `--` before it, as SystemdCommands writes them (systemctl reads options anywhere):
+    // the unit is found, and every property the operator asks for is printed.
+    String shown = output(instance, command(instance, SystemdCommands.show(UNIT)));
+    assertThat(shown).contains("LoadState=loaded\n", "ActiveState=active\n");
+    assertThat(SystemdCommands.PROPERTIES).allSatisfy(p -> assertThat(shown).contains(p + "="));
+    assertThat(output(instance, command(instance, SystemdCommands.stop(UNIT)))).contains("ActiveState=inactive\n");
+    assertThat(realism.unit(instance, UNIT).orElseThrow().path("stoppedBy").asText()).isEqualTo("realism-test");
   }
 
   @Test

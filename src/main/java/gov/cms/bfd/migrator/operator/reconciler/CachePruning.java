@@ -1,0 +1,48 @@
+package gov.cms.bfd.migrator.operator.reconciler;
+
+import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
+import gov.cms.bfd.migrator.operator.api.MigratorEnvironment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+
+/**
+ * What the informers keep of each resource: all but what the operator never reads. The managed fields (server-side
+ * apply's record of who set which field: a tree of maps per writer, as large as the status itself) and kubectl's
+ * last-applied annotation (the whole spec again, on resources applied client-side). The operator reads its own
+ * annotations (approvals, suspend), the spec and the status; a status write carries only name, namespace and status
+ * (and a resourceVersion, which stays).
+ */
+final class CachePruning {
+
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  private CachePruning() {}
+
+  /** The resource as the informer keeps it (pruned in place: the informer has just read it, nobody else holds it). */
+  static <R extends HasMetadata> R prune(R resource) {
+    var meta = resource.getMetadata();
+    if (meta != null) {
+      meta.setManagedFields(null);
+      if (meta.getAnnotations() != null && meta.getAnnotations().containsKey(LAST_APPLIED)) {
+        var annotations = new java.util.LinkedHashMap<>(meta.getAnnotations());
+        annotations.remove(LAST_APPLIED);
+        meta.setAnnotations(annotations);
+      }
+    }
+    return resource;
+  }
+
+  /** The primary informer's store (named in the reconciler's @ControllerConfiguration; built by the extension). */
+  public static final class Deployments extends TransformingItemStore<MigratorDeployment> {
+    public Deployments() {
+      super(CachePruning::prune);
+    }
+  }
+
+  /** The MigratorEnvironment informer's store. */
+  static final class Environments extends TransformingItemStore<MigratorEnvironment> {
+    Environments() {
+      super(CachePruning::prune);
+    }
+  }
+}
