@@ -63,9 +63,62 @@ def deployment_jvm():
     flags = [f"-XX:MaxRAM={limit.group(1)}m", f"-XX:MaxRAMPercentage={env['JAVA_MAX_MEM_RATIO']}",
              env["GC_CONTAINER_OPTIONS"]]
     # the ENTRYPOINT's own flags (those not taken from a variable)
-    flags += [f for f in re.findall(r'-XX:[^\s"$]+', entrypoint) if not f.endswith("=")]
-    flags += [f for f in env["JAVA_OPTS_APPEND"].split() if f.startswith("-XX:") or f.startswith("-Xss")]
+    flags += [f for f in re.findall(r'-XX:[^\s"$]+', entrypoint) if not f.endswith("=") and "AOTCache" not in f]
+    flags += [f for f in env["JAVA_OPTS_APPEND"].split() if f.startswith(("-XX:", "-Xss", "-Xmn"))]
     return " ".join(flags), {"MALLOC_ARENA_MAX": env["MALLOC_ARENA_MAX"]}, f"{limit.group(1)}Mi"
+
+
+def deployment_runtime():
+    """The image's Java: the feature version of its base (BASE_IMAGE) and whether it starts with an AOT cache made at
+    image build time (ENTRYPOINT -XX:AOTCache=...). The bench runs the operator on a local JDK of that version."""
+    dockerfile = open(DOCKERFILE).read()
+    base = re.search(r"^ARG BASE_IMAGE=(\S+)", dockerfile, re.M).group(1)
+    version = re.search(r"(?:openjdk-|temurin:|jre-?)(\d+)", base)
+    entrypoint = re.search(r"^ENTRYPOINT ((?:.*\\\n)*.*)", dockerfile, re.M).group(1)
+    return {"base_image": base, "java": int(version.group(1)) if version else 17, "aot": "-XX:AOTCache=" in entrypoint}
+
+
+def find_jdk(feature: int):
+    """A JDK of that feature version: JAVA_HOME if it is one, else one under /usr/lib/jvm (its release file says)."""
+    candidates = [os.environ.get("JAVA_HOME", "")] + sorted(
+        os.path.join("/usr/lib/jvm", d) for d in (os.listdir("/usr/lib/jvm") if os.path.isdir("/usr/lib/jvm") else []))
+    for home in candidates:
+        release = os.path.join(home, "release")
+        if home and os.path.exists(release) and os.path.exists(os.path.join(home, "bin", "java")):
+            m = re.search(r'^JAVA_VERSION="(\d+)', open(release).read(), re.M)
+            if m and int(m.group(1)) == feature:
+                return home
+    return None
+
+
+# The AOT training run of the image's build (Dockerfile.jvm's RUN, kept in step): the operator started with no API
+# server to reach (a closed port) until it gives up and exits; the JVM writes the cache as it exits.
+TRAIN_ENV = {"KUBERNETES_MASTER": "https://127.0.0.1:9", "KUBECONFIG": "/dev/null", "AWS_REGION": "us-east-1",
+             "QUARKUS_HTTP_PORT": "0", "QUARKUS_HTTP_HOST": "127.0.0.1"}
+
+
+def train_command(java: str, flags: str, jar: str, cache: str):
+    return [java, *flags.split(), f"-XX:AOTCacheOutput={cache}", "-jar", jar]
+
+
+def train(java: str, flags: str, app: str, cache: str) -> None:
+    """Makes the AOT cache `cache` for the build in `app` (a quarkus-app directory) as the image's build does."""
+    if os.path.exists(cache):
+        os.remove(cache)
+    command = train_command(java, flags, os.path.join(app, "quarkus-run.jar"), cache)
+    log(f"AOT training as the image build does: {' '.join(command)}")
+    subprocess.run(command, cwd=app, timeout=900, env=dict(os.environ, **TRAIN_ENV), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    if not os.path.exists(cache):
+        raise RuntimeError(f"the AOT training run wrote no cache {cache}")
+    log(f"AOT cache {cache}: {os.path.getsize(cache) / 2 ** 20:.1f} MiB")
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 GOALS = {"aws_ratio_max": 0.55, "rss_mib_max": 192, "detect_p99_over_active_s": 1.0, "recover_s_max": 65}
@@ -373,7 +426,7 @@ class Phase:
 def rss_kib(pid: int) -> dict:
     out = {}
     for line in open(f"/proc/{pid}/status"):
-        if line.startswith(("VmRSS:", "VmHWM:")):
+        if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:", "RssFile:", "RssShmem:")):
             out[line.split(":")[0]] = int(line.split()[1])
     return out
 
@@ -720,6 +773,7 @@ def machine_and_versions() -> dict:
             "operator": re.search(r"<artifactId>migrator-operator</artifactId>\s*<version>([^<]+)", pom).group(1),
             "git_commit": command_output("git", "-C", ROOT, "rev-parse", "--short", "HEAD"),
             "java": command_output("java", "-version"),
+            "java_25": command_output(os.path.join(find_jdk(25), "bin", "java"), "-version") if find_jdk(25) else None,
             "kube-apiserver": command_output(os.path.join(BIN, "kube-apiserver"), "--version"),
             "etcd": command_output(os.path.join(BIN, "etcd"), "--version"),
             "moto": moto.__version__, "boto3": boto3.__version__, "python": platform.python_version(),
@@ -782,7 +836,8 @@ def table(doc: dict) -> str:
              f"{doc['loadavg_start'][0]} at the start, {doc['loadavg_end'][0]} at the end (other work shares it). "
              f"pollInterval {s['poll_interval']}, activePollInterval {s['active_poll_interval']}, leftoverAfter "
              f"{s.get('leftover_after', 'not set (before issue 12)')}, idle window "
-             f"{s['idle_window_seconds']} s; operator JVM: `{s['jvm_flags']}`. Total {doc['wall_seconds'] / 60:.1f} min.",
+             f"{s['idle_window_seconds']} s; operator JVM: Java {s.get('runtime', {}).get('java', 17)}, "
+             f"`{s['jvm_flags']}`. Total {doc['wall_seconds'] / 60:.1f} min.",
              ""]
     for c in doc["goals"]:
         lines.append(f"- {'met' if c['met'] else 'SHORT'}: {c['goal']} (N={c['N']}): {c['value']}")
@@ -854,13 +909,26 @@ def main() -> None:
     signal.signal(signal.SIGHUP, terminate)
     os.makedirs(WORK, exist_ok=True)
     java_opts, java_env, limit = deployment_jvm()
+    runtime = deployment_runtime()
+    if runtime["java"] != 17 or runtime["aot"]:
+        # the image's Java, and its AOT cache trained as the image's build trains it (for the build bench runs)
+        home = find_jdk(runtime["java"])
+        if not home:
+            sys.exit(f"bench: the image runs Java {runtime['java']} ({runtime['base_image']}); no such JDK under "
+                     f"/usr/lib/jvm (nor JAVA_HOME)")
+        java_env = dict(java_env, OPERATOR_JAVA=os.path.join(home, "bin", "java"))
+        if runtime["aot"]:
+            os.makedirs(WORK, exist_ok=True)
+            cache = os.path.join(WORK, "bench.aot")
+            train(java_env["OPERATOR_JAVA"], java_opts, os.path.join(ROOT, "target", "quarkus-app"), cache)
+            java_opts += f" -XX:AOTCache={cache}"
     doc = dict(machine_and_versions(), date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                loadavg_start=loadavg(),
                settings={"poll_interval": f"{a.poll}s", "active_poll_interval": f"{a.active}s",
                          "idle_window_seconds": a.intervals * a.poll, "detection_environments": a.detect,
                          "recovery_environments": a.recover,
                          "leftover_after": a.leftover_after or f"{DEFAULT_LEFTOVER_AFTER} (the operator's default)",
-                         "jvm_flags": java_opts,
+                         "jvm_flags": java_opts, "runtime": runtime,
                          "jvm_environment": java_env, "container_memory_limit": limit},
                runs=[])
     started = time.monotonic()

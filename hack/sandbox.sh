@@ -7,7 +7,7 @@
 # The operator runs as the migrator-operator ServiceAccount with leader election on, so deploy/rbac.yaml and
 # deploy/leader-election-rbac.yaml are exercised for real.
 # SANDBOX_DIR (default .sandbox) holds its state, so a second, separate stack can run beside it (make bench uses
-# .bench/stack); OPERATOR_JAVA_OPTS are the operator's JVM flags.
+# .bench/stack); OPERATOR_JAVA_OPTS are the operator's JVM flags, OPERATOR_JAVA its java (default: java on PATH).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -171,7 +171,7 @@ start_operator() {
     AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
     LEADER_ELECTION_ENABLED=true LEADER_ELECTION_NAMESPACE=migrator-operator POD_NAME=sandbox-operator \
     QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
-    nohup java ${OPERATOR_JAVA_OPTS:-} -jar "$jar" > "$dir/operator.log" 2>&1 &
+    nohup "${OPERATOR_JAVA:-java}" ${OPERATOR_JAVA_OPTS:-} -jar "$jar" > "$dir/operator.log" 2>&1 &
   remember operator $!
   wait_for operator curl -sf "http://127.0.0.1:$port/q/health/ready"
   say "operator on http://127.0.0.1:$port (health: /q/health/live, /q/health/ready)"
