@@ -92,6 +92,15 @@ public class Executor {
         + ": no answer, so AWS may have acted; verifying by observation, not calling again");
   }
 
+  /**
+   * When the earliest pending purge can be judged: the end of AWS's purge window, before which an empty queue proves
+   * nothing. The reconcile is then scheduled for that moment rather than for the next active poll after it.
+   */
+  public Optional<Instant> purgeJudgeableAt(List<ActionRecord> history) {
+    return history.stream().filter(r -> r.pending() && r.action() == ActionType.PurgeQueue)
+        .map(r -> r.time().plus(purgeWindow)).min(Instant::compareTo);
+  }
+
   /** The history with every pending record followed as far as observation allows. */
   public List<ActionRecord> verify(List<ActionRecord> history, Observation seen, AwsTarget target, Instant now) {
     return history.stream().map(r -> r.pending() ? verify(r, seen, target, now) : r).toList();

@@ -62,6 +62,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
   static final Duration AWAITING_COMMAND = Duration.ofSeconds(2);
   /** How soon a resource that may not act looks again (an environment's change also wakes it at once). */
   static final Duration NOT_ACTING = Duration.ofMinutes(1);
+  /** How long after a purge window's end its verifying reconcile starts (the status write comes in between). */
+  static final Duration JUDGE_MARGIN = Duration.ofMillis(200);
   private static final String BY_ENVIRONMENT = "byEnvironment";
   private static final Logger LOG = Logger.getLogger(MigratorDeploymentReconciler.class);
 
@@ -176,7 +178,7 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     announce(resource, input, plan, history);
     var status = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), history);
     Duration next = step.isPresent() || history.stream().anyMatch(ActionRecord::pending)
-        ? settings.timing().activePollInterval() : nextPoll(seen, diagnosis, settings);
+        ? untilJudgeable(history, settings.timing().activePollInterval()) : nextPoll(seen, diagnosis, settings);
     return write(resource, context, status, input).rescheduleAfter(next);
   }
 
@@ -341,6 +343,17 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     fresh.setStatus(status);
     context.resourceOperations().serverSideApplyPrimaryStatus(fresh);
     writes.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+  }
+
+  /**
+   * An active poll, or sooner when a pending purge's window ends before it: the purge is verified at the window's end
+   * (a moment after it, so that the next reconcile's clock is past it), not up to an active poll later.
+   */
+  private Duration untilJudgeable(List<ActionRecord> history, Duration activePoll) {
+    return executor.purgeJudgeableAt(history)
+        .map(at -> Duration.between(clock.instant(), at).plus(JUDGE_MARGIN))
+        .filter(untilThen -> !untilThen.isNegative() && untilThen.compareTo(activePoll) < 0)
+        .orElse(activePoll);
   }
 
   private static Duration nextPoll(Observation seen, Diagnosis diagnosis, Settings settings) {

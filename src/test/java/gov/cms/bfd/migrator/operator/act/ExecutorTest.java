@@ -54,6 +54,19 @@ class ExecutorTest {
   }
 
   @Test
+  void aPendingPurgeCanBeJudgedWhenItsWindowEnds_theEarliestOfSeveral() {
+    var later = new ActionRecord(T0.plusSeconds(30), ActionType.PurgeQueue, "https://sqs/q", ActionOutcome.Pending,
+        Optional.empty(), "f", "intent", Optional.empty(), List.of());
+    var earlier = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted");
+    var judged = earlier.with(ActionOutcome.Succeeded, "seen empty");
+    var stop = intent(ActionType.StopService, "i-1/u.service");
+
+    assertThat(executor.purgeJudgeableAt(List.of(later, earlier, stop))).contains(T0.plusSeconds(60));
+    assertThat(executor.purgeJudgeableAt(List.of(later, judged))).contains(T0.plusSeconds(90));
+    assertThat(executor.purgeJudgeableAt(List.of(judged, stop))).isEmpty();
+  }
+
+  @Test
   void aMessageSentInsideThePurgeWindowIsRecordedAsPossiblyDeletedOnce() {
     var called = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted");
 
