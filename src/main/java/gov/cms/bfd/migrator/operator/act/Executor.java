@@ -11,6 +11,7 @@ import gov.cms.bfd.migrator.operator.model.ActionRecord;
 import gov.cms.bfd.migrator.operator.plan.Step;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,50 +31,64 @@ public class Executor {
   private final RemediationPort remediation;
   private final CommandPort commands;
   private final Duration purgeWindow;
+  private final Clock clock;
 
   /**
    * @param purgeWindow AWS's purge window; only an emulator that scales AWS's timings down (the tests' realism layer)
    *     sets another (migrator.aws-timing.purge-window)
+   * @param clock when a call's answer came (a purge's window is counted from it)
    */
   @Inject
   public Executor(RemediationPort remediation, CommandPort commands,
-      @ConfigProperty(name = "migrator.aws-timing.purge-window", defaultValue = "60s") Duration purgeWindow) {
+      @ConfigProperty(name = "migrator.aws-timing.purge-window", defaultValue = "60s") Duration purgeWindow,
+      Clock clock) {
     this.remediation = remediation;
     this.commands = commands;
     this.purgeWindow = purgeWindow;
+    this.clock = clock;
   }
 
   public Executor(RemediationPort remediation, CommandPort commands) {
-    this(remediation, commands, AWS_PURGE_WINDOW);
+    this(remediation, commands, AWS_PURGE_WINDOW, Clock.systemUTC());
   }
 
-  /** The AWS call for a recorded intent; the record as it stands after the call (still Pending, or Failed). */
-  public ActionRecord execute(Step step, ActionRecord intent, AwsTarget target, Instant now) {
+  /**
+   * The AWS call for a recorded intent; the record as it stands after the call (still Pending, or Failed), with the
+   * moment its answer came (AWS received the call by then).
+   */
+  public ActionRecord execute(Step step, ActionRecord intent, AwsTarget target) {
+    ActionRecord after;
     try {
-      switch (step.action()) {
-        case PurgeQueue -> {
-          try {
-            remediation.purgeQueue(target, step.target());
-            return intent.withReference(Verification.CALLED, "PurgeQueue accepted at " + now + "; verifying the queue empties");
-          } catch (RemediationPort.PurgeInProgressException e) {
-            return intent.withReference(Verification.IN_PROGRESS, e.getMessage() + "; waiting for it, not a failure");
-          }
-        }
-        case StopService -> {
-          String[] instanceAndUnit = step.target().split("/", 2);
-          String commandId = remediation.stopService(target, instanceAndUnit[0], instanceAndUnit[1]);
-          return intent.withReference(commandId, "SSM command " + commandId + " sent at " + now);
-        }
-        case TerminateInstance -> {
-          remediation.terminateInstance(target, step.target());
-          return intent.withReference(Verification.CALLED, "TerminateInstances accepted at " + now);
-        }
-        default -> throw new IllegalStateException(step.action().name());
-      }
+      after = call(step, intent, target);
     } catch (RemediationPort.UnansweredException e) {
-      return unanswered(step, intent, e, now);
+      after = unanswered(step, intent, e, clock.instant());
     } catch (AwsCallException e) {
-      return intent.with(ActionOutcome.Failed, e.failure().describe());
+      after = intent.with(ActionOutcome.Failed, e.failure().describe());
+    }
+    return after.answered(clock.instant());
+  }
+
+  private ActionRecord call(Step step, ActionRecord intent, AwsTarget target) {
+    switch (step.action()) {
+      case PurgeQueue -> {
+        try {
+          remediation.purgeQueue(target, step.target());
+          return intent.withReference(Verification.CALLED, "PurgeQueue accepted at " + clock.instant()
+              + "; verifying the queue empties");
+        } catch (RemediationPort.PurgeInProgressException e) {
+          return intent.withReference(Verification.IN_PROGRESS, e.getMessage() + "; waiting for it, not a failure");
+        }
+      }
+      case StopService -> {
+        String[] instanceAndUnit = step.target().split("/", 2);
+        String commandId = remediation.stopService(target, instanceAndUnit[0], instanceAndUnit[1]);
+        return intent.withReference(commandId, "SSM command " + commandId + " sent at " + clock.instant());
+      }
+      case TerminateInstance -> {
+        remediation.terminateInstance(target, step.target());
+        return intent.withReference(Verification.CALLED, "TerminateInstances accepted at " + clock.instant());
+      }
+      default -> throw new IllegalStateException(step.action().name());
     }
   }
 
@@ -98,7 +113,7 @@ public class Executor {
    */
   public Optional<Instant> purgeJudgeableAt(List<ActionRecord> history) {
     return history.stream().filter(r -> r.pending() && r.action() == ActionType.PurgeQueue)
-        .map(r -> r.time().plus(purgeWindow)).min(Instant::compareTo);
+        .map(r -> r.calledBy().plus(purgeWindow)).min(Instant::compareTo);
   }
 
   /** The history with every pending record followed as far as observation allows. */

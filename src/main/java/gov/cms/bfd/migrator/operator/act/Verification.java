@@ -47,7 +47,7 @@ final class Verification {
     pending = withWindowMessages(pending, queue.get(), window);
     boolean empty = queue.get() instanceof QueueState.Missing
         || (queue.get() instanceof QueueState.Present p && !p.holdsMessages());
-    Instant windowEnd = pending.time().plus(window);
+    Instant windowEnd = pending.calledBy().plus(window);
     if (windowEnd.isAfter(now)) {
       // A purge takes up to 60 seconds and deletes what is sent in them too: until the window ends, neither an
       // empty queue nor one that still holds messages says anything final (also for an intent whose call may or may
@@ -86,7 +86,7 @@ final class Verification {
     if (!(queue instanceof QueueState.Present present)) {
       return pending;
     }
-    Instant windowEnd = pending.time().plus(window);
+    Instant windowEnd = pending.calledBy().plus(window);
     List<String> added = present.messages().stream()
         .filter(m -> !m.sentAt().isBefore(pending.time()) && m.sentAt().isBefore(windowEnd))
         .map(m -> WINDOW + Evidence.item(MessageParser.parse(m)))

@@ -25,6 +25,9 @@ public class HistoryEntry {
   /** What identifies the call for its verification, e.g. the SSM command id. */
   @JsonPropertyDescription("What identifies the call for its verification, e.g. the SSM command id.")
   public String reference;
+  @JsonPropertyDescription("When the AWS call returned or gave up (RFC 3339): AWS had received it by then, and a"
+      + " purge's 60-second window is counted from it.")
+  public String answeredAt;
   @JsonPropertyDescription("The messages it removed or the run it ended, kept before it ran (S2).")
   public List<String> evidence;
   @JsonPropertyDescription("The last run as the operator knew it when it acted (status.lastRun then): after a purge or a"

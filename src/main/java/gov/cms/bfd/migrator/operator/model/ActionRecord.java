@@ -10,11 +10,20 @@ import java.util.Optional;
 /**
  * One entry of the action history: an intent recorded before the AWS call ({@code Pending}), later
  * verified by observation to {@code Succeeded}, {@code Failed} or {@code Inconclusive}; with the evidence it removes
- * and the last run as the operator knew it then ({@code run}), which status keeps once the evidence is gone (S12).
+ * and the last run as the operator knew it then ({@code run}), which status keeps once the evidence is gone (S12);
+ * {@code answeredAt} is when the AWS call returned (or gave up): AWS received it at the latest then, and a purge's
+ * 60-second window is counted from there, not from the intent.
  */
 public record ActionRecord(Instant time, ActionType action, String target, ActionOutcome outcome,
     Optional<String> approvedBy, String fingerprint, String detail, Optional<String> reference, List<String> evidence,
-    Optional<RunMemory> run) {
+    Optional<RunMemory> run, Optional<Instant> answeredAt) {
+
+  /** A record whose call has not returned (or whose answer time is not known). */
+  public ActionRecord(Instant time, ActionType action, String target, ActionOutcome outcome,
+      Optional<String> approvedBy, String fingerprint, String detail, Optional<String> reference, List<String> evidence,
+      Optional<RunMemory> run) {
+    this(time, action, target, outcome, approvedBy, fingerprint, detail, reference, evidence, run, Optional.empty());
+  }
 
   /** A record that remembers no run. */
   public ActionRecord(Instant time, ActionType action, String target, ActionOutcome outcome,
@@ -33,25 +42,41 @@ public record ActionRecord(Instant time, ActionType action, String target, Actio
     Objects.requireNonNull(reference, "reference");
     evidence = List.copyOf(evidence);
     Objects.requireNonNull(run, "run");
+    Objects.requireNonNull(answeredAt, "answeredAt");
   }
 
   public ActionRecord with(ActionOutcome newOutcome, String newDetail) {
     return new ActionRecord(time, action, target, newOutcome, approvedBy, fingerprint, newDetail, reference, evidence,
-        run);
+        run, answeredAt);
   }
 
   public ActionRecord withReference(String newReference, String newDetail) {
     return new ActionRecord(time, action, target, outcome, approvedBy, fingerprint, newDetail,
-        Optional.of(newReference), evidence, run);
+        Optional.of(newReference), evidence, run, answeredAt);
   }
 
   public ActionRecord withEvidence(List<String> newEvidence) {
     return new ActionRecord(time, action, target, outcome, approvedBy, fingerprint, detail, reference, newEvidence,
-        run);
+        run, answeredAt);
   }
 
   public ActionRecord withRun(Optional<RunMemory> newRun) {
-    return new ActionRecord(time, action, target, outcome, approvedBy, fingerprint, detail, reference, evidence, newRun);
+    return new ActionRecord(time, action, target, outcome, approvedBy, fingerprint, detail, reference, evidence, newRun,
+        answeredAt);
+  }
+
+  /** The record of a call that returned, or gave up, at {@code at}. */
+  public ActionRecord answered(Instant at) {
+    return new ActionRecord(time, action, target, outcome, approvedBy, fingerprint, detail, reference, evidence, run,
+        Optional.of(at));
+  }
+
+  /**
+   * From when AWS may have acted on the call: its answer, or the intent when no answer was recorded (an operator
+   * stopped during the call).
+   */
+  public Instant calledBy() {
+    return answeredAt.orElse(time);
   }
 
   /**

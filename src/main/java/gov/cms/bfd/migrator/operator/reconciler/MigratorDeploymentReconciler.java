@@ -218,7 +218,7 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     events.emit(resource, new EventPlanner.PlannedEvent("Normal", step.action().name(),
         step.action() + " " + step.target() + step.approvedBy().map(a -> " (approved by " + a + ")").orElse("")
             + ": " + step.reason() + "." + evidence), input.now());
-    var after = executor.execute(step, intent, target, input.now());
+    var after = executor.execute(step, intent, target);
     LOG.infof("%s/%s: %s %s -> %s (%s)", input.namespace(), input.name(), step.action(), step.target(), after.outcome(),
         after.detail());
     if (!after.pending()) {

@@ -5,6 +5,7 @@ import gov.cms.bfd.migrator.operator.model.ActionRecord;
 import gov.cms.bfd.migrator.operator.model.Text;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,12 +54,22 @@ public final class Histories {
                 e.target == null ? "" : e.target, e.outcome, Optional.ofNullable(e.approvedBy),
                 e.planFingerprint == null ? "" : e.planFingerprint, e.detail == null ? "" : e.detail,
                 Optional.ofNullable(e.reference), e.evidence == null ? List.of() : e.evidence,
-                Optional.ofNullable(e.run).map(LastRuns::memory)));
+                Optional.ofNullable(e.run).map(LastRuns::memory),
+                instant(e.answeredAt)));
           } catch (RuntimeException invalid) {
             return Stream.empty();
           }
         })
         .toList();
+  }
+
+  /** A stored moment, or none when it is missing or mangled (the intent's time stands in for it). */
+  private static Optional<Instant> instant(String stored) {
+    try {
+      return Optional.ofNullable(stored).map(Instant::parse);
+    } catch (DateTimeParseException mangled) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -105,6 +116,7 @@ public final class Histories {
     e.planFingerprint = Text.bound(r.fingerprint(), REFERENCE_BYTES);
     e.detail = Text.bound(r.detail(), DETAIL_BYTES);
     e.reference = r.reference().map(ref -> Text.bound(ref, REFERENCE_BYTES)).orElse(null);
+    e.answeredAt = r.answeredAt().map(Instant::toString).orElse(null);
     List<String> evidence = new ArrayList<>(r.evidence().stream().limit(evidenceShown)
         .map(item -> Text.bound(item, EVIDENCE_BYTES)).toList());
     if (evidenceTotal > evidenceShown) {

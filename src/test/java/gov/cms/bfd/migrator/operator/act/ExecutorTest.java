@@ -15,7 +15,9 @@ import gov.cms.bfd.migrator.operator.observe.Observed;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
 import gov.cms.bfd.migrator.operator.observe.RawMessage;
 import gov.cms.bfd.migrator.operator.plan.Step;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,13 +29,14 @@ class ExecutorTest {
   private static final AwsTarget TARGET = new AwsTarget("us-east-1", Optional.empty());
   private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
   private final FakeAws aws = new FakeAws();
-  private final Executor executor = new Executor(aws, aws);
+  private final Executor executor = new Executor(aws, aws, Executor.AWS_PURGE_WINDOW,
+      Clock.fixed(T0, ZoneOffset.UTC));
 
   @Test
   void purgeQueueInProgress_isAWaitNotAFailure() {
     aws.purgeInProgress = true;
 
-    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET, T0);
+    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET);
 
     assertThat(after.outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(after.detail()).contains("already in progress").contains("not a failure");
@@ -51,6 +54,20 @@ class ExecutorTest {
     assertThat(executor.verify(List.of(called), queue(0), TARGET, T0.plusSeconds(10)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(executor.verify(List.of(called), queue(0), TARGET, T0.plusSeconds(60)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
     assertThat(executor.verify(List.of(called), queue(1), TARGET, T0.plusSeconds(120)).get(0).outcome()).isEqualTo(ActionOutcome.Inconclusive);
+  }
+
+  @Test
+  void thePurgeWindowIsCountedFromTheAnswer_AwsHadTheCallByThenNotWhenTheIntentWasRecorded() {
+    var slow = new Executor(aws, aws, Executor.AWS_PURGE_WINDOW, Clock.fixed(T0.plusSeconds(8), ZoneOffset.UTC));
+
+    var after = slow.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET);
+
+    assertThat(after.answeredAt()).contains(T0.plusSeconds(8));
+    assertThat(after.detail()).contains("accepted at " + T0.plusSeconds(8));
+    assertThat(slow.purgeJudgeableAt(List.of(after))).contains(T0.plusSeconds(68));
+    assertThat(slow.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(62)).get(0).outcome())
+        .as("60 s after the intent, AWS's window is still open").isEqualTo(ActionOutcome.Pending);
+    assertThat(slow.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(68)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
   }
 
   @Test
@@ -110,7 +127,7 @@ class ExecutorTest {
   void aPurgeThatGotNoAnswerIsVerifiedByObservationNotRepeatedNorCalledFailed() {
     aws.unanswered = true;
 
-    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET, T0);
+    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET);
 
     assertThat(after.outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(after.reference()).contains(Verification.UNANSWERED);
@@ -128,7 +145,7 @@ class ExecutorTest {
   void aPurgeAnsweredWithAnErrorIsFailed() {
     aws.error = true;
 
-    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET, T0);
+    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET);
 
     assertThat(after.outcome()).isEqualTo(ActionOutcome.Failed);
     assertThat(after.detail()).contains("InternalError");
@@ -139,7 +156,7 @@ class ExecutorTest {
     aws.unanswered = true;
 
     var after = executor.execute(step(ActionType.StopService, "i-1/bfd-db-migrator.service"),
-        intent(ActionType.StopService, "i-1/bfd-db-migrator.service"), TARGET, T0);
+        intent(ActionType.StopService, "i-1/bfd-db-migrator.service"), TARGET);
 
     assertThat(after.outcome()).isEqualTo(ActionOutcome.Inconclusive);
     assertThat(after.detail()).contains("may or may not have been sent").contains("check the service by hand");
@@ -148,7 +165,7 @@ class ExecutorTest {
   @Test
   void stopServiceReadsTheStateBackAfterTheCommand() {
     var sent = executor.execute(step(ActionType.StopService, "i-1/bfd-db-migrator.service"),
-        intent(ActionType.StopService, "i-1/bfd-db-migrator.service"), TARGET, T0);
+        intent(ActionType.StopService, "i-1/bfd-db-migrator.service"), TARGET);
     aws.invocation = new CommandPort.Invocation("Success", "ActiveState=inactive\nExecMainStatus=143\nExecMainCode=2\n", "");
 
     var verified = executor.verify(List.of(sent), queue(0), TARGET, T0.plusSeconds(5)).get(0);

@@ -338,7 +338,8 @@ final class HealthFixtures {
       ActionRecord intent = new ActionRecord(now, step.get().action(), step.get().target(), ActionOutcome.Pending,
           step.get().approvedBy(), plan.fingerprint(), "intent recorded before the call", Optional.empty(),
           Evidence.of(diagnosis), gov.cms.bfd.migrator.operator.report.LastRuns.toRemember(diagnosis, seen, history));
-      List<ActionRecord> withIntent = new ArrayList<>(List.of(EXECUTOR.execute(step.get(), intent, target, now)));
+      List<ActionRecord> withIntent = new ArrayList<>(List.of(new Executor(new AcceptingRemediation(), new NoCommands(),
+          Executor.AWS_PURGE_WINDOW, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC)).execute(step.get(), intent, target)));
       withIntent.addAll(history);
       history = List.copyOf(withIntent);
     }

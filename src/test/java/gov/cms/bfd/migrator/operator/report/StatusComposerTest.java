@@ -92,6 +92,7 @@ class StatusComposerTest {
     entry.approvedBy = "alice";
     entry.planFingerprint = "0123456789abcdef";
     entry.detail = "queue seen empty";
+    entry.answeredAt = "2026-11-26T09:00:01.250Z";
     entry.evidence = List.of("monitor pid 4242 code exited status 2");
     Settings settings = SettingsFixtures.defaults("test");
     Observation seen = Observation.basic(T0, Observed.seen(new QueueState.Missing(settings.queueName())),
@@ -102,6 +103,22 @@ class StatusComposerTest {
     var status = composer.compose(input, null, seen, new Diagnoser().diagnose(seen, settings, T0));
 
     assertThat(status.history).singleElement().usingRecursiveComparison().isEqualTo(entry);
+  }
+
+  @Test
+  void aMangledAnswerTimeFallsBackToTheIntentsTimeAndKeepsTheEntry() {
+    var entry = new HistoryEntry();
+    entry.time = "2026-11-26T09:00:00Z";
+    entry.action = ActionType.PurgeQueue;
+    entry.outcome = ActionOutcome.Pending;
+    entry.answeredAt = "yesterday";
+
+    var records = Histories.from(List.of(entry));
+
+    assertThat(records).singleElement().satisfies(r -> {
+      assertThat(r.answeredAt()).isEmpty();
+      assertThat(r.calledBy()).isEqualTo(Instant.parse(entry.time));
+    });
   }
 
   /** A clean environment: no queue, no instance. */
