@@ -108,12 +108,13 @@ public class Executor {
   }
 
   /**
-   * When the earliest pending purge can be judged: the end of AWS's purge window, before which an empty queue proves
-   * nothing. The reconcile is then scheduled for that moment rather than for the next active poll after it.
+   * When the earliest pending purge still inside AWS's purge window at {@code now} can be judged: the window's end,
+   * before which an empty queue proves nothing. The reconcile is then scheduled for that moment rather than for the
+   * next active poll after it.
    */
-  public Optional<Instant> purgeJudgeableAt(List<ActionRecord> history) {
+  public Optional<Instant> purgeJudgeableAt(List<ActionRecord> history, Instant now) {
     return history.stream().filter(r -> r.pending() && r.action() == ActionType.PurgeQueue)
-        .map(r -> r.calledBy().plus(purgeWindow)).min(Instant::compareTo);
+        .map(r -> r.calledBy().plus(purgeWindow)).filter(end -> end.isAfter(now)).min(Instant::compareTo);
   }
 
   /** The history with every pending record followed as far as observation allows. */

@@ -38,6 +38,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -178,7 +179,7 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     announce(resource, input, plan, history);
     var status = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), history);
     Duration next = step.isPresent() || history.stream().anyMatch(ActionRecord::pending)
-        ? untilJudgeable(history, settings.timing().activePollInterval()) : nextPoll(seen, diagnosis, settings);
+        ? untilJudgeable(history, input.now(), settings.timing().activePollInterval()) : nextPoll(seen, diagnosis, settings);
     return write(resource, context, status, input).rescheduleAfter(next);
   }
 
@@ -347,12 +348,14 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
 
   /**
    * An active poll, or sooner when a pending purge's window ends before it: the purge is verified at the window's end
-   * (a moment after it, so that the next reconcile's clock is past it), not up to an active poll later.
+   * (a moment after it, so that the next reconcile's clock is past it), not up to an active poll later. A window that
+   * ended while this reconcile ran (it started too early to judge) is judged at once.
    */
-  private Duration untilJudgeable(List<ActionRecord> history, Duration activePoll) {
-    return executor.purgeJudgeableAt(history)
-        .map(at -> Duration.between(clock.instant(), at).plus(JUDGE_MARGIN))
-        .filter(untilThen -> !untilThen.isNegative() && untilThen.compareTo(activePoll) < 0)
+  private Duration untilJudgeable(List<ActionRecord> history, Instant started, Duration activePoll) {
+    return executor.purgeJudgeableAt(history, started)
+        .map(at -> Duration.between(clock.instant(), at))
+        .map(untilThen -> (untilThen.isNegative() ? Duration.ZERO : untilThen).plus(JUDGE_MARGIN))
+        .filter(untilThen -> untilThen.compareTo(activePoll) < 0)
         .orElse(activePoll);
   }
 

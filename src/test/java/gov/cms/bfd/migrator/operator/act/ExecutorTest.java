@@ -64,7 +64,7 @@ class ExecutorTest {
 
     assertThat(after.answeredAt()).contains(T0.plusSeconds(8));
     assertThat(after.detail()).contains("accepted at " + T0.plusSeconds(8));
-    assertThat(slow.purgeJudgeableAt(List.of(after))).contains(T0.plusSeconds(68));
+    assertThat(slow.purgeJudgeableAt(List.of(after), T0.plusSeconds(8))).contains(T0.plusSeconds(68));
     assertThat(slow.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(62)).get(0).outcome())
         .as("60 s after the intent, AWS's window is still open").isEqualTo(ActionOutcome.Pending);
     assertThat(slow.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(68)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
@@ -78,9 +78,11 @@ class ExecutorTest {
     var judged = earlier.with(ActionOutcome.Succeeded, "seen empty");
     var stop = intent(ActionType.StopService, "i-1/u.service");
 
-    assertThat(executor.purgeJudgeableAt(List.of(later, earlier, stop))).contains(T0.plusSeconds(60));
-    assertThat(executor.purgeJudgeableAt(List.of(later, judged))).contains(T0.plusSeconds(90));
-    assertThat(executor.purgeJudgeableAt(List.of(judged, stop))).isEmpty();
+    assertThat(executor.purgeJudgeableAt(List.of(later, earlier, stop), T0)).contains(T0.plusSeconds(60));
+    assertThat(executor.purgeJudgeableAt(List.of(later, earlier, stop), T0.plusSeconds(60)))
+        .as("a window over when the reconcile started was judged by it").contains(T0.plusSeconds(90));
+    assertThat(executor.purgeJudgeableAt(List.of(later, judged), T0)).contains(T0.plusSeconds(90));
+    assertThat(executor.purgeJudgeableAt(List.of(judged, stop), T0)).isEmpty();
   }
 
   @Test
