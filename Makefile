@@ -54,9 +54,10 @@ $(VENV)/.installed: hack/requirements-moto.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r hack/requirements-moto.txt
 	@touch $@
 
-## test: every test, against a real kube-apiserver + etcd and moto
+## test: every test, against a real kube-apiserver + etcd and moto; the project's Docker daemon, which the node test
+## starts when none answers, is stopped after it whatever the outcome (one that answered before is left alone)
 test: test-deps
-	$(MVN) verify
+	bash hack/container-runtime.sh scoped $(MVN) verify
 
 ## build: the operator (target/quarkus-app) and the generated CRD (target/kubernetes)
 build:

@@ -5,6 +5,11 @@
 #                                      developer's own), else the project's, started here in the background
 #   hack/container-runtime.sh down     stop the project's daemon (never one this script did not start)
 #   hack/container-runtime.sh status   say what answers
+#   hack/container-runtime.sh scoped CMD [ARG...]
+#                                      run CMD (make test runs `mvn verify` so); a project's daemon that CMD started
+#                                      and left running (the tests start it when they first need it, and stop it
+#                                      from a JVM shutdown hook, which a killed or halted JVM never runs) is stopped
+#                                      after CMD, whatever CMD's exit; a daemon that answered before CMD is left alone
 # The project's daemon is Debian's dockerd, told to leave the host as it found it: no iptables rules and no IP
 # forwarding (nothing here needs NAT: the test talks to published ports through docker-proxy, the node container
 # to the host's bridge address), and runc through hack/runc-wrapper.sh, which drops a capability the machine lacks
@@ -105,6 +110,40 @@ down() {
   say "dockerd stopped"
 }
 
+scoped() {
+  [ $# -gt 0 ] || { echo "usage: $0 scoped CMD [ARG...]" >&2; exit 2; }
+  # globals: the EXIT trap reads them after this function has returned
+  scoped_command="$*"
+  scoped_before=false
+  answers && scoped_before=true
+  # Every process CMD starts inherits this marker, the daemon too (up starts it with the caller's environment): a
+  # daemon someone else started meanwhile is not CMD's, and stays.
+  export MIGRATOR_DOCKER_SCOPE="scoped-$$-$(date +%s%N)"
+  trap scoped_end EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  "$@"
+}
+
+scoped_end() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ "$scoped_before" = false ] && ours \
+    && tr '\0' '\n' < "/proc/$(cat "$state/dockerd.pid")/environ" 2>/dev/null | grep -qx "MIGRATOR_DOCKER_SCOPE=$MIGRATOR_DOCKER_SCOPE"
+  then
+    say "the project's dockerd that '$scoped_command' started is still running: stopping it"
+    # What the test JVM's own clean-up would have removed, had it run: the containers Testcontainers started and
+    # the images ClusterE2EIT built for its run (the daemon stops anyway, and with it anything else it runs).
+    local containers images
+    containers=$(docker ps -aq --filter label=org.testcontainers=true 2>/dev/null || true)
+    [ -z "$containers" ] || { say "removing test container(s): $(echo $containers)"; docker rm --force --volumes $containers >/dev/null || true; }
+    images=$(docker images --format '{{.Repository}}:{{.Tag}}' migrator-operator 2>/dev/null | grep -E ':e2e-' || true)
+    [ -z "$images" ] || { say "removing test image(s): $(echo $images)"; docker rmi $images >/dev/null || true; }
+    down
+  fi
+  exit "$status"
+}
+
 status() {
   if ours; then say "the project's dockerd runs (pid $(cat "$state/dockerd.pid")), $(docker ps -q | wc -l) container(s)"
   elif answers; then say "a Docker daemon that is not the project's answers on $socket"
@@ -116,5 +155,6 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 install|up|down|status" >&2; exit 2 ;;
+  scoped) shift; scoped "$@" ;;
+  *) echo "usage: $0 install|up|down|status|scoped CMD [ARG...]" >&2; exit 2 ;;
 esac

@@ -108,7 +108,8 @@ class ClusterE2EIT {
     aws = awsForPods();
     started = System.nanoTime();
     helm("install", RELEASE, "helm/", "--namespace", NAMESPACE, "--create-namespace",
-        "--set", "image.repository=" + REPOSITORY, "--set", "image.tag=" + tag, "--set", "image.pullPolicy=Never",
+        "--set", "image.registry=", "--set", "image.repository=" + REPOSITORY, "--set", "image.tag=" + tag,
+        "--set", "image.pullPolicy=Never",
         "--set", "aws.endpointUrl=" + aws.endpoint());
     awaitPods(1, ready(), "one Ready operator pod");
     figures.put("install to Ready pod", millisSince(started) + " ms (helm install to the pod's Ready condition)");
@@ -135,27 +136,35 @@ class ClusterE2EIT {
     System.out.println("ClusterE2EIT figures:");
     figures.forEach((what, figure) -> System.out.printf("  %s: %s%n", what, figure));
     try {
-      scenarios.forEach(Scenario::close);
-      if (aws != null) {
-        aws.close();
-      }
-      if (admin != null) {
-        admin.close();
+      // while the admin client is open: diagnose() lists the pods with it
+      if (failed && node != null && admin != null) {
+        diagnose();
       }
     } finally {
       try {
-        if (node != null) {
-          if (failed) {
-            diagnose();
-          }
-          node.close();
+        scenarios.forEach(Scenario::close);
+        if (aws != null) {
+          aws.close();
+        }
+        if (admin != null) {
+          admin.close();
         }
       } finally {
-        if (docker != null) {
-          for (String image : List.of(image(tag), image(upgradeTag))) {
-            if (!docker.docker("images", "--quiet", image).isBlank()) {
-              docker.docker("rmi", image);
-            }
+        cleanUpNodeAndImages();
+      }
+    }
+  }
+
+  private void cleanUpNodeAndImages() throws Exception {
+    try {
+      if (node != null) {
+        node.close();
+      }
+    } finally {
+      if (docker != null) {
+        for (String image : List.of(image(tag), image(upgradeTag))) {
+          if (!docker.docker("images", "--quiet", image).isBlank()) {
+            docker.docker("rmi", image);
           }
         }
       }

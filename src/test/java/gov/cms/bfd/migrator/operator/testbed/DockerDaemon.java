@@ -35,17 +35,19 @@ public final class DockerDaemon {
         daemon.script("up");
       }
       // Ryuk's work, without Ryuk (it would be pulled): what this JVM's Testcontainers started goes when the JVM
-      // does, even after a test failed before its own clean-up; then the project's daemon stops, if it was started here.
+      // does, even after a test failed before its own clean-up; then the project's daemon stops, if it was started
+      // here, whatever the removal said: Testcontainers' own shutdown hook (JVMHookResourceReaper, with Ryuk off)
+      // removes the same containers at the same time, and a `docker rm` that lost that race exits 1 ("removal
+      // already in progress", "no such container"). Before, that error ended this hook and left the daemon running.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        String leftovers = daemon.docker("ps", "-aq", "--filter",
-            "label=" + DockerClientFactory.TESTCONTAINERS_SESSION_ID_LABEL + "=" + DockerClientFactory.SESSION_ID).strip();
-        if (!leftovers.isEmpty()) {
-          List<String> remove = new ArrayList<>(List.of("rm", "--force", "--volumes"));
-          remove.addAll(leftovers.lines().toList());
-          daemon.docker(remove.toArray(String[]::new));
-        }
-        if (!answered) {
-          daemon.script("down");
+        try {
+          daemon.removeSessionContainers();
+        } catch (RuntimeException | AssertionError e) {
+          LOG.warnf("removing this run's containers: %s", e.getMessage());
+        } finally {
+          if (!answered) {
+            daemon.script("down");
+          }
         }
       }, "docker-daemon-down"));
       String api = daemon.docker("version", "--format", "{{.Server.APIVersion}}").strip();
@@ -58,6 +60,22 @@ public final class DockerDaemon {
       instance = daemon;
     }
     return instance;
+  }
+
+  /** Removes the containers this JVM's Testcontainers session started, if any are left. */
+  private void removeSessionContainers() {
+    String filter = "label=" + DockerClientFactory.TESTCONTAINERS_SESSION_ID_LABEL + "=" + DockerClientFactory.SESSION_ID;
+    String leftovers = docker("ps", "-aq", "--filter", filter).strip();
+    if (leftovers.isEmpty()) {
+      return;
+    }
+    List<String> remove = new ArrayList<>(List.of("docker", "rm", "--force", "--volumes"));
+    remove.addAll(leftovers.lines().toList());
+    var removal = run(remove, 120);
+    // lost the race with Testcontainers' hook: fine once none of them is left
+    if (removal.exitCode() != 0 && !docker("ps", "-aq", "--filter", filter).isBlank()) {
+      removal.ok();
+    }
   }
 
   /** docker with these arguments; its standard output, or an error with what it said. */
