@@ -32,6 +32,7 @@ public class HistoryEntry {
   public List<String> evidence;
   @JsonPropertyDescription("The last run as the operator knew it when it acted (status.lastRun then): after a purge or a"
       + " termination removed its evidence, status.lastRun and MigrationSucceeded keep telling it until a newer run"
-      + " appears (S12).")
+      + " appears (S12). A MigratorDeployment's status.history leaves it out while it is that resource's"
+      + " status.lastRun; the ledger keeps it.")
   public LastRun run;
 }

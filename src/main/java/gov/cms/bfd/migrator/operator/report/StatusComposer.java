@@ -4,6 +4,8 @@ import static gov.cms.bfd.migrator.operator.model.DesiredCondition.isFalse;
 import static gov.cms.bfd.migrator.operator.model.DesiredCondition.isTrue;
 import static gov.cms.bfd.migrator.operator.model.DesiredCondition.unknown;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.DiagnosticCheck;
@@ -15,6 +17,8 @@ import gov.cms.bfd.migrator.operator.api.QueueStatus;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.api.RunbookGuidance;
 import gov.cms.bfd.migrator.operator.api.FailureMode;
+import gov.cms.bfd.migrator.operator.api.HistoryEntry;
+import gov.cms.bfd.migrator.operator.api.LastRun;
 import gov.cms.bfd.migrator.operator.diagnose.Diagnosis;
 import gov.cms.bfd.migrator.operator.diagnose.LastRunMemory;
 import gov.cms.bfd.migrator.operator.diagnose.Run;
@@ -141,6 +145,7 @@ public class StatusComposer {
     next.failureMode = diagnosis.failureMode().orElse(prior == null ? null : prior.failureMode);
     next.lastRun = recalled.map(r -> LastRuns.bean(r.run()))
         .or(() -> LastRuns.of(diagnosis.verdict(), diagnosis.log())).orElse(prior == null ? null : prior.lastRun);
+    shownOnce(next.history, next.lastRun);
     Settings settings = ((Input.Resolved.Valid) input.settings()).settings();
     List<String> nextSteps = NextSteps.of(input, settings, seen, diagnosis, plan, history,
         Optional.ofNullable(next.lastRun), recalled);
@@ -154,6 +159,19 @@ public class StatusComposer {
         .orElse(prior == null ? null : prior.instances);
     next.diagnostics = diagnostics(seen, diagnosis);
     return next;
+  }
+
+  /**
+   * A history entry's run that is status.lastRun is shown there only (kubectl describe printed it twice); the ledger
+   * on the MigratorEnvironment keeps it with the entry.
+   */
+  private static void shownOnce(List<HistoryEntry> history, LastRun lastRun) {
+    if (history == null || lastRun == null) {
+      return;
+    }
+    JsonNode shown = Serialization.jsonMapper().valueToTree(lastRun);
+    history.stream().filter(e -> e.run != null && shown.equals(Serialization.jsonMapper().valueToTree(e.run)))
+        .forEach(e -> e.run = null);
   }
 
   /**

@@ -47,6 +47,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -314,6 +315,12 @@ final class HealthFixtures {
 
   // ---- the reconcile, as MigratorDeploymentReconciler runs it ---------------------------------------------
 
+  /**
+   * Each resource's ledger, as its MigratorEnvironment keeps it: the status copy shows less (a run that is
+   * status.lastRun, for one), and the operator reads the ledger, never the copy.
+   */
+  private static final Map<MigratorDeployment, List<ActionRecord>> LEDGERS = new IdentityHashMap<>();
+
   /** The status one reconcile of {@code md} at {@code now} writes when AWS answers as {@code world} does. */
   static MigratorDeploymentStatus reconcile(MigratorDeployment md, World world, Instant now) {
     Input input = input(md, now);
@@ -343,6 +350,7 @@ final class HealthFixtures {
       withIntent.addAll(history);
       history = List.copyOf(withIntent);
     }
+    LEDGERS.put(md, history);
     return COMPOSER.compose(input, md.getStatus(), seen, diagnosis, Optional.of(plan), history);
   }
 
@@ -393,7 +401,7 @@ final class HealthFixtures {
             .filter(c -> Objects.equals(c.observedGeneration, generation)).isPresent(),
         Conditions.find(conditions, ConditionTypes.INSTANCE_ABSENT)
             .filter(c -> Reasons.MIGRATION_IN_PROGRESS.equals(c.reason)).isPresent(),
-        Histories.from(status == null ? null : status.history));
+        LEDGERS.getOrDefault(md, Histories.from(status == null ? null : status.history)));
     var annotations = md.getMetadata().getAnnotations();
     return new Input(NAMESPACE, md.getMetadata().getName(), generation, annotations == null ? Map.of() : annotations,
         settings, prior, now);
