@@ -162,10 +162,16 @@ class KubectlPluginIT {
 
   @Test
   void approveWhileTheOnlyActionIsBlockedSaysWhyAndFails() {
-    var failed = failedAwaitingApproval("f");
-    failed.sim().launchInstance(); // a running instance whose service nobody has seen stopped blocks the purge
-    failed.awaitStatus(WAIT, m -> m.getStatus().plannedActions != null
-        && m.getStatus().plannedActions.stream().noneMatch(a -> a.state == ActionState.AwaitingApproval));
+    // The failed run's instance still runs, its service never seen stopped: that blocks the purge. (An instance
+    // launched after the run's last message would be a new run in progress, with nothing planned at all.)
+    var failed = scenario("f");
+    failed.sim().createQueue();
+    failed.sim().launchInstance();
+    failed.sim().send(monitorMessage("4242", "exited", "2", "10020"));
+    failed.create(failed.spec());
+    failed.awaitStatus(WAIT, m -> m.getStatus() != null && m.getStatus().plannedActions != null
+        && m.getStatus().plannedActions.stream().noneMatch(a -> a.state == ActionState.AwaitingApproval)
+        && m.getStatus().plannedActions.stream().anyMatch(a -> a.state == ActionState.Blocked));
 
     var result = plugin("--as", "alice", "-n", NAMESPACE, "approve", failed.env());
 
