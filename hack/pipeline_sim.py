@@ -123,6 +123,11 @@ def play_migrator(env, instance, outcome, step, report, reboot_after, log):
             run.record["endedAt"] = time.time()
             run.record["killedBy"] = f"{type(e).__name__}: {e}"
             log(f"migrator pid {run.pid} on {instance} failed: {e}")
+            try:
+                # Its process is gone: systemd says so (left "active", the unit would read as a run in progress forever).
+                run.end(4)
+            except Exception as gone:  # noqa: BLE001 - the control endpoint is moto's, not AWS's; say it and go on
+                log(f"could not tell systemd that pid {run.pid} ended: {gone}")
             return
 
 
@@ -215,8 +220,11 @@ class Pipeline:
             self.end("succeeded")
         finally:
             if self.migrator is not None:
-                # The migrator runs on its instance whatever the pipeline does; the report waits for its end.
-                self.migrator.join(self.args.deadline)
+                # The migrator runs on its instance whatever the pipeline does; the report waits for its end (a
+                # migrator cut off here would leave its unit "active" for ever, which no real one does).
+                self.migrator.join(self.args.migrator_wait)
+                if self.migrator.is_alive():
+                    self.log(f"the migrator still runs after {self.args.migrator_wait:g} s; the report ends here")
 
     def pre_check(self):
         """canMigratorDeploymentProceed: a short poll, visibility 0."""
@@ -300,6 +308,8 @@ def main():
     p.add_argument("--step", type=float, default=2, help="seconds between the migrator's messages")
     p.add_argument("--deadline", type=float, default=3600,
                    help="seconds after which a monitor still waiting for Finished gives up (the real one never does)")
+    p.add_argument("--migrator-wait", type=float, default=600,
+                   help="seconds the simulator waits, after the pipeline ended, for the migrator to end")
     p.add_argument("--seed", type=int)
     p.add_argument("--report", help="write the deployment's report (JSON) here")
     p.add_argument("--infrastructure", action="store_true",

@@ -293,20 +293,19 @@ public final class Planner {
   }
 
   /**
-   * Whether the queue holds evidence of a run that did not succeed (or of nothing recognisable): the verdict's run, or
-   * any other run whose messages are there (an earlier run's Failed stays evidence when a newer instance is judged).
+   * Whether a purge removes the evidence of a run that did not succeed: a message of any run not known to have
+   * succeeded (its own messages say exit 0, or the verdict does for it), or one nobody could read. What the instances
+   * hold is the termination's question, not the purge's: an old success message beside a newer, orphaned instance is
+   * purged without a person (S1 still waits for that instance's service to be seen stopped).
    */
   static boolean removesFailureEvidence(Diagnosis diagnosis) {
-    Verdict verdict = diagnosis.verdict();
-    boolean verdictFailed = !(verdict instanceof Verdict.Finished finished)
-        || finished.exitStatus().map(s -> s != 0).orElse(true);
-    boolean otherFailed = Run.of(diagnosis.messages()).stream().anyMatch(r -> switch (r.end()) {
-      case FAILED, KILLED -> true;
-      case EXITED -> r.exitStatusFromMessages().map(s -> s != 0).orElse(true);
-      case FINISHED, NONE -> false;
-    });
-    boolean unrecognized = diagnosis.messages().stream().anyMatch(m -> m instanceof MigratorMessage.Unrecognized);
-    return verdictFailed || otherFailed || unrecognized;
+    Optional<Run> succeeded = diagnosis.verdict() instanceof Verdict.Finished f && f.exitStatus().filter(s -> s == 0)
+        .isPresent() ? f.run() : Optional.empty();
+    List<Run> runs = Run.of(diagnosis.messages());
+    boolean unreadable = diagnosis.messages().isEmpty()
+        || diagnosis.messages().stream().anyMatch(m -> m instanceof MigratorMessage.Unrecognized);
+    return unreadable || runs.stream().anyMatch(r -> r.exitStatusFromMessages().filter(x -> x == 0).isEmpty()
+        && succeeded.filter(s -> s.pid().equals(r.pid()) && s.format() == r.format()).isEmpty());
   }
 
   /**

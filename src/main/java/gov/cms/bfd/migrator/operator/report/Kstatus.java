@@ -34,8 +34,13 @@ public final class Kstatus {
     List<AwsFailure> failures = seen.failures();
     Optional<AwsFailure> denied = failures.stream().filter(f -> f.kind() == AwsFailure.Kind.ACCESS_DENIED).findFirst();
     if (denied.isPresent()) {
-      String message = "The operator's AWS role is denied " + denied.get().action() + " (" + denied.get().detail()
-          + "); grant it (deploy/iam-policy.json) and the operator continues.";
+      boolean kms = denied.get().detail().startsWith("Kms") || denied.get().detail().startsWith("KMS");
+      String message = kms
+          ? "The KMS key of the encrypted queue refuses " + denied.get().action() + " (" + denied.get().detail()
+              + "): the key must be enabled and the operator's role may kms:Decrypt it through SQS"
+              + " (deploy/iam-policy.json); the operator continues once it can."
+          : "The operator's AWS role is denied " + denied.get().action() + " (" + denied.get().detail()
+              + "); grant it (deploy/iam-policy.json) and the operator continues.";
       return List.of(isFalse(ConditionTypes.READY, Reasons.ACCESS_DENIED, message),
           isFalse(ConditionTypes.RECONCILING, Reasons.ACCESS_DENIED, ""),
           isTrue(ConditionTypes.STALLED, Reasons.ACCESS_DENIED, message));

@@ -174,6 +174,8 @@ class RestartProcessIT {
   @Test
   void killedAfterTheTerminationWasSentRepeatsNothing() throws Exception {
     String instance = sim.launchInstance();
+    // The run of that instance: a message belongs to an instance only if sent after it launched (setUp's is older).
+    sim.send(nativeMessage(5047, 14, "Finished"));
     sim.stopInstance(instance);
     try (var aws = new FaultProxy(TestBed.get().moto().endpoint())) {
       aws.holdAnswerOf("TerminateInstances");

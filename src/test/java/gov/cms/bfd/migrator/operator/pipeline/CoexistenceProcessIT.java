@@ -88,8 +88,14 @@ class CoexistenceProcessIT {
   private static final double SLEEP_SECONDS = 3;
   /** Seconds between the migrator's messages (a real run takes minutes). */
   private static final double STEP_SECONDS = 0.3;
-  /** The real monitor never gives up after a failed run (facts §5.3); here it gives up after this. */
+  /**
+   * The real monitor never gives up (facts §5.3); here it gives up after this: soon after a failed run, which sends no
+   * Finished, and late enough after any other that only a migrator slower than a busy machine makes it stop first.
+   */
   private static final Duration PIPELINE_DEADLINE = Duration.ofSeconds(45);
+  private static final Duration PIPELINE_DEADLINE_UNTIL_FINISHED = Duration.ofSeconds(240);
+  /** How long the simulator waits, after its pipeline ended, for its migrator to end. */
+  private static final Duration MIGRATOR_WAIT = Duration.ofSeconds(300);
   private static final Duration DEPLOYABLE_WAIT = Duration.ofSeconds(150);
   private static final Duration CLEAN_WAIT = Duration.ofSeconds(150);
   private static final String POLL = "2s";
@@ -251,6 +257,11 @@ class CoexistenceProcessIT {
   /** What was drawn for a deployment: the pipeline simulator's outcome and its arguments. */
   record Drawn(String label, List<String> args) {
 
+    /** When the pipeline gives up waiting for Finished: soon after a failed run (which sends none), late otherwise. */
+    Duration deadline() {
+      return label.startsWith("exit") ? PIPELINE_DEADLINE : PIPELINE_DEADLINE_UNTIL_FINISHED;
+    }
+
     static Drawn at(Random random) {
       double p = random.nextDouble();
       if (p < 0.30) {
@@ -316,7 +327,8 @@ class CoexistenceProcessIT {
     command.addAll(List.of(bed.projectRoot().resolve(".venv/bin/python").toString(),
         bed.projectRoot().resolve("hack/pipeline_sim.py").toString(), "deploy", env, "--infrastructure",
         "--poll-wait", String.valueOf(POLL_WAIT_SECONDS), "--sleep", String.valueOf(SLEEP_SECONDS),
-        "--step", String.valueOf(STEP_SECONDS), "--deadline", String.valueOf(PIPELINE_DEADLINE.toSeconds()),
+        "--step", String.valueOf(STEP_SECONDS), "--deadline", String.valueOf(drawn.deadline().toSeconds()),
+        "--migrator-wait", String.valueOf(MIGRATOR_WAIT.toSeconds()),
         "--seed", String.valueOf(seed ^ env.hashCode() ^ index), "--report", report.toString()));
     command.addAll(drawn.args());
     var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -327,7 +339,7 @@ class CoexistenceProcessIT {
     Process process = builder.start();
     RUNNING.add(process);
     try {
-      if (!process.waitFor(PIPELINE_DEADLINE.toSeconds() + 90, TimeUnit.SECONDS)) {
+      if (!process.waitFor(drawn.deadline().plus(MIGRATOR_WAIT).toSeconds() + 60, TimeUnit.SECONDS)) {
         deployment.problem = "the pipeline simulator did not end; its log: " + log;
         return;
       }
@@ -396,7 +408,7 @@ class CoexistenceProcessIT {
   record Episode(String env, Instant from, Instant to, String what) {}
 
   /**
-   * Every 500 ms: for each environment whose latest status says Deployable=True, whether moto holds a message or a
+   * Every second: for each environment whose latest status says Deployable=True, whether moto holds a message or a
    * migrator instance older than {@link #GRACE} (one poll and a status write: what the operator could know).
    */
   private static Void sampleTheGate(List<String> envs) {
@@ -428,7 +440,7 @@ class CoexistenceProcessIT {
             open.remove(env);
           }
         }
-        Thread.sleep(500);
+        Thread.sleep(1000);
       } catch (InterruptedException e) {
         break;
       } catch (RuntimeException e) {
@@ -486,9 +498,15 @@ class CoexistenceProcessIT {
           for (JsonNode sent : run.path("sent")) {
             if (stage(sent.path("body").asText()).equals("Finished") && !read.contains(sent.path("messageId").asText())) {
               var purge = purgedBy.get(sent.path("messageId").asText());
+              // The operator made it hang only if it purged the Finished while the pipeline still read the queue;
+              // after the pipeline's (test-only) deadline the message was a leftover whoever removed it.
+              double pipelineEnd = d.report.path("endedAt").asDouble();
+              boolean whileReading = purge != null && purge.at() < pipelineEnd;
               String why = "Finished of pid " + run.path("pid").asText() + " never read: "
-                  + (purge == null ? "removed by nobody the journal knows" : "purged by " + purge.by());
-              (purge != null && "operator".equals(purge.by()) ? figures.hungByOperator : figures.hungOtherwise)
+                  + (purge == null ? "removed by nobody the journal knows" : "purged by " + purge.by()
+                      + (whileReading ? " while the pipeline still read the queue"
+                          : String.format(" %.1f s after the pipeline stopped at its deadline", purge.at() - pipelineEnd)));
+              (whileReading && "operator".equals(purge.by()) ? figures.hungByOperator : figures.hungOtherwise)
                   .add(d.env + "#" + d.index + " " + why);
               d.hung = why;
             }
@@ -589,11 +607,11 @@ class CoexistenceProcessIT {
     StringBuilder out = new StringBuilder();
     out.append(String.format("%nCoexistence: %d deployments of %d environments beside the packaged operator, every realism "
             + "behaviour on (%s); pipeline long poll %d s, sleep %.0f s (20 s and 30 s scaled 1/10), migrator step %.1f s, "
-            + "pipeline deadline %d s; operator pollInterval %s, activePollInterval %s, leftoverAfter %s (5m scaled 1/10); "
+            + "pipeline deadline %d s after a failed run, %d s otherwise (the real one has none); operator pollInterval %s, activePollInterval %s, leftoverAfter %s (5m scaled 1/10); "
             + "an environment's next deployment at least %d s after its pipeline's last purge; seed %d "
             + "(-Dcoexistence.seed)%n",
         DEPLOYMENTS.size(), ENVIRONMENTS, TIMINGS, POLL_WAIT_SECONDS, SLEEP_SECONDS, STEP_SECONDS,
-        PIPELINE_DEADLINE.toSeconds(), POLL, ACTIVE_POLL, LEFTOVER_AFTER, PURGE_SPACING.toSeconds(), seed));
+        PIPELINE_DEADLINE.toSeconds(), PIPELINE_DEADLINE_UNTIL_FINISHED.toSeconds(), POLL, ACTIVE_POLL, LEFTOVER_AFTER, PURGE_SPACING.toSeconds(), seed));
     String format = "%-7s | %-2s | %-32s | %9s | %-58s | %-40s | %s%n";
     out.append(String.format(format, "env", "#", "drawn", "waited s", "how the deployment ended", "leftovers",
         "cleaned after s / hung"));

@@ -137,6 +137,30 @@ class AfterFailureTest {
     assertThat(plan.steps()).singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(ActionState.AwaitingApproval));
   }
 
+  @Test
+  void anOldSuccessBesideANewerInstanceWithoutEvidenceIsPurgedByItselfAndThatInstanceWaitsForAPerson() {
+    // pid 5046 finished before i-1 launched (so not on it); i-1 is stopped and tells nothing.
+    var seen = anObservation(NOW).message(nativeMessage(5046, 14, "Finished", NOW.minus(Duration.ofMinutes(100))))
+        .instance(I1).build();
+
+    var plan = plan(seen, settings(AfterFailure.Approve), Optional.empty(), List.of());
+
+    assertThat(plan.next()).map(Step::action).as("the purge removes only a success").contains(ActionType.PurgeQueue);
+
+    // Purged: the ledger remembers pid 5046, which ran on no instance still listed; i-1 tells nothing of its own.
+    var purge = new ActionRecord(NOW.minus(Duration.ofMinutes(2)), ActionType.PurgeQueue, "https://sqs/q",
+        ActionOutcome.Succeeded, Optional.empty(), "f", "purged", Optional.of("called"), List.of(),
+        Optional.of(new RunMemory(Optional.of(5046L), Optional.of(MessageFormat.Native), Optional.empty(),
+            Optional.of(0), Optional.of(ExitStatusSource.SqsMessage), Optional.of("Finished"), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())));
+    var after = plan(anObservation(NOW).instance(I1).build(), settings(AfterFailure.Approve), Optional.empty(),
+        List.of(purge));
+    assertThat(after.steps()).singleElement().satisfies(s -> {
+      assertThat(s.action()).isEqualTo(ActionType.TerminateInstance);
+      assertThat(s.state()).isEqualTo(ActionState.AwaitingApproval);
+    });
+  }
+
   static RunMemory memory(String instanceId, int exitStatus) {
     return new RunMemory(Optional.of(5046L), Optional.of(MessageFormat.Native), Optional.of(instanceId),
         Optional.of(exitStatus), Optional.of(ExitStatusSource.SqsMessage), Optional.of("Finished"), Optional.empty(),

@@ -100,6 +100,22 @@ class NextStepsTest {
   }
 
   @Test
+  void aKmsErrorBehindTheEncryptedQueueStallsAsAccessDeniedAndNamesTheKey() {
+    var seen = Observation.basic(NOW, gov.cms.bfd.migrator.operator.observe.Observed.failed(
+        new gov.cms.bfd.migrator.operator.observe.AwsFailure("sqs", "ReceiveMessage",
+            gov.cms.bfd.migrator.operator.observe.AwsFailure.Kind.ACCESS_DENIED, "KmsDisabled: key is disabled")),
+        gov.cms.bfd.migrator.operator.observe.Observed.seen(List.of()));
+
+    var status = compose(seen);
+
+    assertThat(condition(status, ConditionTypes.STALLED, false)).isEqualTo("True");
+    assertThat(condition(status, ConditionTypes.STALLED, true)).isEqualTo(Reasons.ACCESS_DENIED);
+    assertThat(condition(status, ConditionTypes.QUEUE_EMPTY, true)).isEqualTo(Reasons.ACCESS_DENIED);
+    assertThat(status.conditions.stream().filter(c -> c.type.equals(ConditionTypes.READY)).findFirst().orElseThrow()
+        .message).contains("KMS key").contains("kms:Decrypt").contains("KmsDisabled");
+  }
+
+  @Test
   void theLogOfARunWhoseInstanceIsUnknownIsNotTheStreamWrittenToLast() {
     // Exit 2 told by a monitor message; EC2 no longer lists the instance it ran on.
     var seen = anObservation(NOW).message(gov.cms.bfd.migrator.operator.observe.Observations.monitorExit("4242", 2,
