@@ -131,10 +131,16 @@ N ?= 10 100 1000
 bench: stack-deps build
 	$(VENV)/bin/python bench/bench.py --n "$(N)" $(if $(LEFTOVER_AFTER),--leftover-after $(LEFTOVER_AFTER))
 
-## footprint: the operator's RSS with 1000 environments under the JVM flag sets of bench/footprint.py, one after
-## another on one stack of its own (.bench/); writes bench/footprint.json. About 25 minutes.
+## footprint: the operator's RSS with 1000 environments, one row after another on one stack of its own (.bench/):
+## today's build (FOOTPRINT_TODAY: main before issue 15's code levers, built by bench/build-at.sh) under today's JVM
+## settings, then the deployment (this build, Dockerfile.jvm's settings under the chart's limit), then the same with
+## native memory tracking; writes bench/footprint.json. FOOTPRINT_ROWS for others (README, "Footprint"). About 20
+## minutes.
+FOOTPRINT_TODAY ?= ce056cf
+FOOTPRINT_ROWS ?= today,deployment,deployment-nmt
 footprint: stack-deps build
-	$(VENV)/bin/python bench/footprint.py
+	bash bench/build-at.sh $(FOOTPRINT_TODAY) today
+	$(VENV)/bin/python bench/footprint.py --histogram --rows $(FOOTPRINT_ROWS)
 
 clean: sandbox-down
 	$(MVN) clean

@@ -12,7 +12,7 @@ under /usr/lib/jvm, or JAVA_HOME), the build (a quarkus-app directory; `bench/bu
 into .bench/builds/NAME), and an AOT cache made by a training run before the row is measured.
 
 Usage: footprint.py [--n 1000] [--settle 120] [--only TEXT] [--histogram] [--nmt]
-                    [--app NAME=DIR ...] [--rows today,java25,...]
+                    [--app NAME=DIR ...] [--row ...] [--deployment-row ...] [--rows today,java25,...]
 """
 import argparse
 import json
@@ -218,6 +218,18 @@ def sample(stack: bench.Stack) -> dict:
             "reconciles": bench.metric_sum(metrics, "migrator_reconciles_total")}
 
 
+def thread_names(pid: int) -> dict:
+    """The process's threads by name, digits folded ("vert.x-eventloop-thread-#": 2), from /proc: what each is for."""
+    names = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            name = re.sub(r"\d+", "#", open(f"/proc/{pid}/task/{tid}/comm").read().strip())
+        except OSError:
+            continue
+        names[name] = names.get(name, 0) + 1
+    return dict(sorted(names.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def histogram(java_home: str, pid: int, top: int = 60) -> dict:
     """The live heap after a full GC (jcmd GC.class_histogram), its total and largest classes."""
     out = subprocess.run([os.path.join(java_home, "bin", "jcmd"), str(pid), "GC.class_histogram"],
@@ -244,6 +256,9 @@ def main() -> None:
     parser.add_argument("--row", action="append", default=[],
                         help="KEY|JAVA|APP|FLAGS[|build|stack]: one more row, today's flags plus FLAGS on JDK JAVA "
                              "and build APP, with an AOT cache trained so")
+    parser.add_argument("--deployment-row", action="append", default=[],
+                        help="KEY|FLAGS[|VAR=VALUE,...]: one more row, the deployment row (this build, Dockerfile.jvm's "
+                             "settings) plus FLAGS (a later flag wins over the deployment's) and environment")
     parser.add_argument("--out", default=os.path.join(bench.ROOT, "bench", "footprint.json"))
     a = parser.parse_args()
     apps = {}
@@ -261,6 +276,12 @@ def main() -> None:
         available[key] = dict(title=f"{flags} (JDK {java}, build {app}{', AOT cache ' + aot[0] if aot else ''})",
                               flags=f"{TODAY_FLAGS} {flags}", env=TODAY_ENV, java=int(java), app=app,
                               aot=aot[0] if aot else None)
+    for spec in a.deployment_row:
+        key, flags, *env = spec.split("|")
+        extra_env = dict(kv.split("=", 1) for kv in env[0].split(",")) if env and env[0] else {}
+        base = available["deployment"]
+        available[key] = dict(base, title=f"deployment + {' '.join([flags] + [f'{k}={v}' for k, v in extra_env.items()]).strip()}",
+                              flags=f"{base['flags']} {flags}".strip(), env=dict(base["env"], **extra_env))
     if a.rows:
         unknown = [k for k in a.rows.split(",") if k not in available]
         if unknown:
@@ -309,6 +330,7 @@ def main() -> None:
                 print(last["nmt"], flush=True)
             if a.histogram:
                 last["histogram"] = histogram(jdk(row["java"]), stack.pids["operator"])
+                last["thread_names"] = thread_names(stack.pids["operator"])
             result = dict(last, key=key, name=row["title"], flags=row["flags"] + (" " + extra if extra else ""),
                           env=row["env"], java=row["java"], app=row["app"], loadavg=bench.loadavg(),
                           seconds_to_reconcile_all=round(seen_all, 1), rss_mib_samples=[s["rss_mib"] for s in samples])
