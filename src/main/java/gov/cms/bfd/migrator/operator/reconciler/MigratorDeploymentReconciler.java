@@ -179,7 +179,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     announce(resource, input, plan, history);
     var status = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), history);
     Duration next = step.isPresent() || history.stream().anyMatch(ActionRecord::pending)
-        ? untilJudgeable(history, input.now(), settings.timing().activePollInterval()) : nextPoll(seen, diagnosis, settings);
+        ? untilJudgeable(history, input.now(), settings.timing().activePollInterval())
+        : nextPoll(seen, diagnosis, settings);
     LOG.debugf("observed at %s, reconciled in %d ms; next in %d ms", seen.at(),
         Duration.between(input.now(), clock.instant()).toMillis(), next.toMillis());
     return write(resource, context, status, input).rescheduleAfter(next);

@@ -36,7 +36,8 @@ class ExecutorTest {
   void purgeQueueInProgress_isAWaitNotAFailure() {
     aws.purgeInProgress = true;
 
-    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET);
+    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"),
+        TARGET);
 
     assertThat(after.outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(after.detail()).contains("already in progress").contains("not a failure");
@@ -60,14 +61,16 @@ class ExecutorTest {
   void thePurgeWindowIsCountedFromTheAnswer_AwsHadTheCallByThenNotWhenTheIntentWasRecorded() {
     var slow = new Executor(aws, aws, Executor.AWS_PURGE_WINDOW, Clock.fixed(T0.plusSeconds(8), ZoneOffset.UTC));
 
-    var after = slow.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET);
+    var after = slow.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"),
+        TARGET);
 
     assertThat(after.answeredAt()).contains(T0.plusSeconds(8));
     assertThat(after.detail()).contains("accepted at " + T0.plusSeconds(8));
     assertThat(slow.purgeJudgeableAt(List.of(after), T0.plusSeconds(8))).contains(T0.plusSeconds(68));
     assertThat(slow.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(62)).get(0).outcome())
         .as("60 s after the intent, AWS's window is still open").isEqualTo(ActionOutcome.Pending);
-    assertThat(slow.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(68)).get(0).outcome()).isEqualTo(ActionOutcome.Succeeded);
+    assertThat(slow.verify(List.of(after), queue(0), TARGET, T0.plusSeconds(68)).get(0).outcome())
+        .isEqualTo(ActionOutcome.Succeeded);
   }
 
   @Test
@@ -129,7 +132,8 @@ class ExecutorTest {
   void aPurgeThatGotNoAnswerIsVerifiedByObservationNotRepeatedNorCalledFailed() {
     aws.unanswered = true;
 
-    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET);
+    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"),
+        TARGET);
 
     assertThat(after.outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(after.reference()).contains(Verification.UNANSWERED);
@@ -147,7 +151,8 @@ class ExecutorTest {
   void aPurgeAnsweredWithAnErrorIsFailed() {
     aws.error = true;
 
-    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"), TARGET);
+    var after = executor.execute(step(ActionType.PurgeQueue, "https://sqs/q"), intent(ActionType.PurgeQueue, "https://sqs/q"),
+        TARGET);
 
     assertThat(after.outcome()).isEqualTo(ActionOutcome.Failed);
     assertThat(after.detail()).contains("InternalError");

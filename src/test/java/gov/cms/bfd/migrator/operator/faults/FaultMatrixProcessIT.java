@@ -63,8 +63,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the observed conditions Unknown with reason AwsUnavailable or AccessDenied on every version while faulted;
  * and after the fault clears, the conditions from before the fault again or the action completed (the purge
  * reached AWS), within two poll intervals, and the action verified (Deployable=True) within AWS's purge window and
- * the lag of SQS's counts (at the tests' timing) and two more active polls. The matrix and its totals are printed at the end; `acted` is when the purge reached moto, relative to
- * the fault clearing (negative: AWS acted while faulted and the answer was lost).
+ * the lag of SQS's counts (at the tests' timing) and two more active polls. The matrix and its totals are printed at
+ * the end; `acted` is when the purge reached moto, relative to the fault clearing (negative: AWS acted while faulted and the answer was lost).
  */
 @ExtendWith(MotoReset.class)
 class FaultMatrixProcessIT {

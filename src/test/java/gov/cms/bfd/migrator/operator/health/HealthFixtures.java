@@ -44,8 +44,10 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -345,8 +347,9 @@ final class HealthFixtures {
       ActionRecord intent = new ActionRecord(now, step.get().action(), step.get().target(), ActionOutcome.Pending,
           step.get().approvedBy(), plan.fingerprint(), "intent recorded before the call", Optional.empty(),
           Evidence.of(diagnosis), gov.cms.bfd.migrator.operator.report.LastRuns.toRemember(diagnosis, seen, history));
-      List<ActionRecord> withIntent = new ArrayList<>(List.of(new Executor(new AcceptingRemediation(), new NoCommands(),
-          Executor.AWS_PURGE_WINDOW, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC)).execute(step.get(), intent, target)));
+      var executor = new Executor(new AcceptingRemediation(), new NoCommands(), Executor.AWS_PURGE_WINDOW,
+          Clock.fixed(now, ZoneOffset.UTC));
+      List<ActionRecord> withIntent = new ArrayList<>(List.of(executor.execute(step.get(), intent, target)));
       withIntent.addAll(history);
       history = List.copyOf(withIntent);
     }
