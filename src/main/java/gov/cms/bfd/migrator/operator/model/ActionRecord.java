@@ -73,10 +73,11 @@ public record ActionRecord(Instant time, ActionType action, String target, Actio
 
   /**
    * From when AWS may have acted on the call: its answer, or the intent when no answer was recorded (an operator
-   * stopped during the call).
+   * stopped during the call). An answer stored as earlier than its intent (a ledger edited by hand) cannot be, and
+   * would end a purge's window early: the intent's time stands then.
    */
   public Instant calledBy() {
-    return answeredAt.orElse(time);
+    return answeredAt.filter(at -> at.isAfter(time)).orElse(time);
   }
 
   /**

@@ -74,6 +74,16 @@ class ExecutorTest {
   }
 
   @Test
+  void anAnswerStoredAsEarlierThanItsIntentDoesNotEndTheWindowEarly() {
+    var forged = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted")
+        .answered(T0.minusSeconds(3600));
+
+    assertThat(forged.calledBy()).isEqualTo(T0);
+    assertThat(executor.verify(List.of(forged), queue(0), TARGET, T0.plusSeconds(30)).get(0).outcome())
+        .isEqualTo(ActionOutcome.Pending);
+  }
+
+  @Test
   void aPendingPurgeCanBeJudgedWhenItsWindowEnds_theEarliestOfSeveral() {
     var later = new ActionRecord(T0.plusSeconds(30), ActionType.PurgeQueue, "https://sqs/q", ActionOutcome.Pending,
         Optional.empty(), "f", "intent", Optional.empty(), List.of());
