@@ -119,8 +119,8 @@ public class Environments {
   }
 
   /**
-   * Server-side apply of the whole status with the resourceVersion read as a precondition; the response goes
-   * into the informer's cache, so the next reconcile reads it back.
+   * Server-side apply of the whole status with the resourceVersion read as a precondition; the response, pruned as
+   * the informer prunes (CachePruning), goes into the informer's cache, so the next reconcile reads it back.
    */
   private MigratorEnvironment writeStatus(Context<MigratorDeployment> context, MigratorEnvironment read,
       Optional<String> claimedBy, List<ActionRecord> ledger, Instant now) {
@@ -133,6 +133,7 @@ public class Environments {
         .build());
     fresh.setSpec(null);
     fresh.setStatus(status);
-    return context.resourceOperations().serverSideApplyStatus(fresh);
+    return context.resourceOperations().resourcePatch(fresh,
+        CachePruning.applyStatus(context.getClient(), context.getControllerConfiguration().fieldManager()));
   }
 }

@@ -345,7 +345,9 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
         .build());
     fresh.setSpec(null);
     fresh.setStatus(status);
-    context.resourceOperations().serverSideApplyPrimaryStatus(fresh);
+    context.resourceOperations().resourcePatch(fresh,
+        CachePruning.applyStatus(context.getClient(), context.getControllerConfiguration().fieldManager()),
+        context.eventSourceRetriever().getControllerEventSource());
     writes.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
   }
 

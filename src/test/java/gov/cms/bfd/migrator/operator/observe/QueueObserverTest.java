@@ -69,6 +69,21 @@ class QueueObserverTest {
   }
 
   @Test
+  void theSampleDoesNotStopAtWhatLaggingCountsSay() {
+    var port = new FakeQueue();
+    port.visible.add(new RawMessage("m-1", "{\"appStage\":\"Started\",\"messageId\":1,\"pid\":7000}", Instant.EPOCH));
+    port.visible.add(new RawMessage("m-2", "{\"appStage\":\"Migrating\",\"messageId\":2,\"pid\":7000}", Instant.EPOCH));
+    // sent after the moment the counts tell of, and a receive returns fewer messages than the queue holds
+    port.hidden.add(new RawMessage("m-3", "{\"appStage\":\"Failed\",\"messageId\":3,\"pid\":7000}", Instant.EPOCH));
+    port.perReceive = 2;
+
+    var seen = (QueueState.Present) new QueueObserver(port, clock).observe(TARGET, "q", true).seenValue().orElseThrow();
+
+    assertThat(seen.visible()).isEqualTo(2);
+    assertThat(seen.sample()).extracting(RawMessage::sqsMessageId).containsExactly("m-1", "m-2", "m-3");
+  }
+
+  @Test
   void missingQueueIsAnAnswerNotAFailure() {
     var port = new FakeQueue();
     port.exists = false;
@@ -196,6 +211,7 @@ class QueueObserverTest {
     Optional<String> redrivePolicy = Optional.empty();
     long inFlight;
     int page;
+    int perReceive = 10;
 
     @Override
     public Optional<String> queueUrl(AwsTarget target, String queueName) {
@@ -221,9 +237,9 @@ class QueueObserverTest {
       calls.add("ReceiveMessage(wait=" + waitSeconds + ")");
       List<RawMessage> all = new ArrayList<>(visible);
       all.addAll(hidden);
-      int from = Math.min(all.size(), page * 10);
+      int from = Math.min(all.size(), page * perReceive);
       page++;
-      return all.subList(from, Math.min(all.size(), from + maxMessages));
+      return all.subList(from, Math.min(all.size(), from + Math.min(maxMessages, perReceive)));
     }
   }
 }
