@@ -180,7 +180,7 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     var status = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), history);
     Duration next = step.isPresent() || history.stream().anyMatch(ActionRecord::pending)
         ? untilJudgeable(history, input.now(), settings.timing().activePollInterval())
-        : nextPoll(seen, diagnosis, settings);
+        : fromStart(nextPoll(seen, diagnosis, settings), Duration.between(input.now(), clock.instant()));
     LOG.debugf("observed at %s, reconciled in %d ms; next in %d ms", seen.at(),
         Duration.between(input.now(), clock.instant()).toMillis(), next.toMillis());
     return write(resource, context, status, input).rescheduleAfter(next);
@@ -362,6 +362,18 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
         .map(untilThen -> (untilThen.isNegative() ? Duration.ZERO : untilThen).plus(JUDGE_MARGIN))
         .filter(untilThen -> untilThen.compareTo(activePoll) < 0)
         .orElse(activePoll);
+  }
+
+  /**
+   * The delay after this reconcile that makes the next poll start {@code interval} after this one started, so a
+   * poll interval is the time between two looks at AWS, not that plus the reconcile (a Failed message sent just after
+   * a look waits one interval, not one interval and two reconciles); at least a fifth of the interval, so reconciles
+   * slowed by AWS (throttling, retries) do not follow one another without a pause.
+   */
+  static Duration fromStart(Duration interval, Duration reconcileTook) {
+    Duration rest = interval.minus(reconcileTook);
+    Duration least = interval.dividedBy(5);
+    return rest.compareTo(least) < 0 ? least : rest;
   }
 
   private static Duration nextPoll(Observation seen, Diagnosis diagnosis, Settings settings) {
