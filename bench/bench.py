@@ -663,8 +663,13 @@ def run_one(n: int, a, java_opts: str, java_env: dict) -> dict:
         noticed_s = {e: round(watcher.first(e, sent[e], lambda s: s["Deployable"] != "True") - sent[e], 2)
                      if watcher.first(e, sent[e], lambda s: s["Deployable"] != "True") else None for e in recovering}
         censored = [v if v is not None else float("inf") for v in recover_s.values()]
+        # from noticing (Deployable False) to Deployable True again: the purge, AWS's 60-second window and the
+        # counts' lag until they read zero; the rest of recover_s is until the (lagging) counts showed the message
+        after_noticed_s = {e: round(recover_s[e] - noticed_s[e], 2) if recover_s[e] is not None and noticed_s[e] is not None
+                           else None for e in recovering}
         result["recovery"] = {"environments": len(recovering), "leftover_after_s": leftover_after_seconds(),
                               "seconds": recover_s, "noticed_seconds": noticed_s,
+                              "noticed_to_recovered_seconds": after_noticed_s,
                               "not_recovered_within_s": timeout if None in recover_s.values() else None,
                               "p50_s": finite(quantile(censored, 0.5)), "max_s": finite(max(censored))}
         log(f"N={n}: recovered in {sorted(censored)} s")
