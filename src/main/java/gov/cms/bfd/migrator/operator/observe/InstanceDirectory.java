@@ -25,12 +25,21 @@ import java.util.stream.Collectors;
  * all at once (so a thousand new environments cost a handful of calls, not a thousand). A failed call is
  * shared with the environments that waited for it, so a slow EC2 costs one time-out per wave of askers,
  * not one per environment in turn. No lock is held while EC2 is asked.
+ *
+ * <p>An environment the shared query already covers, whose queue just received a message, needs an answer
+ * newer than that message while the shared one is fresh enough for everyone else: it asks for its own tag
+ * alone (one small call) instead of waiting for the call in flight and then a whole new one over every
+ * instance of the region (paged, the slowest call the operator makes). At most {@link #OWN_CALLS} of those
+ * run at once per region; beyond that, askers share the next call as before.
  */
 @ApplicationScoped
 public class InstanceDirectory {
 
   /** An environment that has not asked for this long is dropped from the shared query. */
   static final Duration FORGET_AFTER = Duration.ofHours(1);
+
+  /** Calls for one environment's own tags that may run at once per region and role. */
+  static final int OWN_CALLS = 4;
 
   private final InstancePort port;
   private final Clock clock;
@@ -53,6 +62,17 @@ public class InstanceDirectory {
    */
   public Observed<List<Instance>> instances(AwsTarget target, String resource, Map<String, String> tags,
       Instant notBefore, Instant now) {
+    return instances(target, resource, tags, notBefore, notBefore, now);
+  }
+
+  /**
+   * The instances carrying all of {@code tags}, from a call that started no earlier than {@code notBefore}.
+   * {@code oldest} (never after {@code notBefore}) is how old a shared answer may be for everyone else: when
+   * only {@code notBefore} makes the shared answer too old, or the shared call in flight started too early, an
+   * environment the shared query already covers asks for its own tag alone.
+   */
+  public Observed<List<Instance>> instances(AwsTarget target, String resource, Map<String, String> tags,
+      Instant oldest, Instant notBefore, Instant now) {
     Region region = regions.computeIfAbsent(target, t -> new Region());
     Map.Entry<String, String> key = primary(tags);
     while (true) {
@@ -65,11 +85,19 @@ public class InstanceDirectory {
           return Observed.seen(InstancePort.matching(region.latest.result.join(), tags));
         }
         Fetch inFlight = region.inFlight;
-        if (inFlight == null) {
-          inFlight = region.start(clock.instant());
-          mine = true;
+        if (region.mayAskAlone(key, oldest, notBefore)) {
+          region.ownCalls++;
+          awaited = null;
+        } else {
+          if (inFlight == null) {
+            inFlight = region.start(clock.instant());
+            mine = true;
+          }
+          awaited = inFlight;
         }
-        awaited = inFlight;
+      }
+      if (awaited == null) {
+        return alone(region, target, key, tags);
       }
       if (mine) {
         run(region, awaited, target);
@@ -88,6 +116,20 @@ public class InstanceDirectory {
         return Observed.seen(InstancePort.matching(answer, tags));
       }
       // The call in flight started before this environment registered, or too early for it: the next one.
+    }
+  }
+
+  /** One call for this environment's own tag value, outside the region's lock. */
+  private Observed<List<Instance>> alone(Region region, AwsTarget target, Map.Entry<String, String> key,
+      Map<String, String> tags) {
+    try {
+      return Observed.seen(InstancePort.matching(port.withTag(target, key.getKey(), Set.of(key.getValue())), tags));
+    } catch (AwsCallException e) {
+      return Observed.failed(e.failure());
+    } finally {
+      synchronized (region) {
+        region.ownCalls--;
+      }
     }
   }
 
@@ -128,6 +170,19 @@ public class InstanceDirectory {
     private final Map<String, Registration> registrations = new HashMap<>();
     private Fetch latest;
     private Fetch inFlight;
+    private int ownCalls;
+
+    /**
+     * Whether an environment the shared query covers should ask alone: a shared call is in flight that started
+     * too early for it, or the last shared answer is fresh enough for everyone but this environment; and fewer
+     * than {@link #OWN_CALLS} such calls run. Otherwise (a newcomer, or a shared call due anyway) it shares.
+     */
+    boolean mayAskAlone(Map.Entry<String, String> key, Instant oldest, Instant notBefore) {
+      boolean covered = (latest != null && latest.covers(key)) || (inFlight != null && inFlight.covers(key));
+      boolean sharedIsLate = inFlight != null ? !inFlight.serves(key, notBefore)
+          : latest != null && latest.serves(key, oldest);
+      return covered && sharedIsLate && ownCalls < OWN_CALLS;
+    }
 
     void register(String resource, Map<String, String> tags, Instant now) {
       registrations.put(resource, new Registration(Map.copyOf(tags), now));
@@ -147,7 +202,11 @@ public class InstanceDirectory {
   /** One call: when it started, which tag values it asked for, and its answer once it has one. */
   private record Fetch(Instant startedAt, Map<String, Set<String>> covered, CompletableFuture<List<Instance>> result) {
     boolean serves(Map.Entry<String, String> key, Instant notBefore) {
-      return !startedAt.isBefore(notBefore) && covered.getOrDefault(key.getKey(), Set.of()).contains(key.getValue());
+      return !startedAt.isBefore(notBefore) && covers(key);
+    }
+
+    boolean covers(Map.Entry<String, String> key) {
+      return covered.getOrDefault(key.getKey(), Set.of()).contains(key.getValue());
     }
   }
 

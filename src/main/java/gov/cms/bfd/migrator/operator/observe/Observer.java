@@ -29,14 +29,17 @@ public class Observer {
    * The queue (one call when idle and already confirmed empty), then the instances: a shared call at most
    * once per {@code instancesMaxAge} for the region, and never one that started before the newest message
    * in the queue was sent. A migrator sends its first message from an instance that already runs, so an
-   * answer older than that message could miss the instance and make a run just started look orphaned.
+   * answer older than that message could miss the instance and make a run just started look orphaned. When
+   * only a new message makes the shared answer too old, this environment's instances are asked for alone.
    */
   public Observation observe(Settings settings, AwsTarget target, String resource, boolean queueConfirmedEmpty,
       Duration instancesMaxAge, Instant now) {
     Observed<QueueState> queue = queues.observe(target, settings.queueName(), queueConfirmedEmpty);
-    Instant notBefore = answerNotBefore(queue, now.minus(instancesMaxAge), clock.instant());
-    return Observation.basic(now, queue,
-        instances.instances(target.shared(), resource, settings.instanceTags(), notBefore, now));
+    Instant queueRead = clock.instant();
+    Instant oldest = now.minus(instancesMaxAge);
+    Instant notBefore = answerNotBefore(queue, oldest, queueRead);
+    return Observation.basic(now, queue, instances.instances(target.shared(), resource, settings.instanceTags(),
+        oldest.isAfter(notBefore) ? notBefore : oldest, notBefore, now));
   }
 
   /**

@@ -183,6 +183,104 @@ class InstanceDirectoryTest {
     assertThat(port.calls).isEqualTo(2);
   }
 
+  @Test
+  void aNewMessageAsksForItsOwnTagWhenTheSharedAnswerIsFreshEnoughForEveryoneElse() {
+    var port = new FakeEc2();
+    var directory = new InstanceDirectory(port, clock);
+    ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0);
+    ask(directory, EAST, "ns/b", Map.of("Name", "b"), T0.plusSeconds(1));
+    int shared = port.calls;
+    port.instances.add(instance("i-a", Map.of("Name", "a")));
+    Instant sent = T0.plusSeconds(4);
+    Instant now = T0.plusSeconds(5);
+    clock.set(now);
+
+    var seen = directory.instances(EAST, "ns/a", Map.of("Name", "a"), now.minus(POLL), sent, now);
+
+    assertThat(seen.seenValue().orElseThrow()).extracting(Instance::id).containsExactly("i-a");
+    assertThat(port.calls).isEqualTo(shared + 1);
+    assertThat(port.queries.get(port.queries.size() - 1)).isEqualTo(Map.entry("Name", Set.of("a")));
+    // b had no new message: the shared answer still serves it, with no call.
+    directory.instances(EAST, "ns/b", Map.of("Name", "b"), now.minus(POLL), now.minus(POLL), now);
+    assertThat(port.calls).isEqualTo(shared + 1);
+  }
+
+  @Test
+  void aNewMessageDoesNotWaitForASharedCallThatStartedBeforeIt() throws Exception {
+    var port = new FakeEc2();
+    port.instances.add(instance("i-a", Map.of("Name", "a")));
+    var directory = new InstanceDirectory(port, clock);
+    ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0);
+    ask(directory, EAST, "ns/b", Map.of("Name", "b"), T0.plusSeconds(1));
+    // The shared answer is due (older than a poll interval): b starts a new shared call, which hangs.
+    port.slowWhenAskedFor = 2;
+    port.slow = new java.util.concurrent.CountDownLatch(1);
+    port.calling = new java.util.concurrent.CountDownLatch(1);
+    Instant later = T0.plus(POLL).plusSeconds(5);
+    var due = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        ask(directory, EAST, "ns/b", Map.of("Name", "b"), later));
+    port.calling.await();
+
+    // a's queue got a message after that call started: a asks for its own tag and is answered while it hangs.
+    Instant sent = later.plusSeconds(1);
+    var seen = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        directory.instances(EAST, "ns/a", Map.of("Name", "a"), later.minus(POLL), sent, sent.plusSeconds(1)));
+    assertThat(seen.get(5, java.util.concurrent.TimeUnit.SECONDS).seenValue().orElseThrow())
+        .extracting(Instance::id).containsExactly("i-a");
+    port.slow.countDown();
+    assertThat(due.get(5, java.util.concurrent.TimeUnit.SECONDS).seenValue().orElseThrow()).isEmpty();
+  }
+
+  @Test
+  void newcomersAndDueRefreshesStillShareOneCall() {
+    var port = new FakeEc2();
+    var directory = new InstanceDirectory(port, clock);
+    ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0);
+    // A newcomer with a message is not covered by the shared query yet: the next shared call covers it.
+    Instant now = T0.plusSeconds(2);
+    clock.set(now);
+    directory.instances(EAST, "ns/b", Map.of("Name", "b"), now.minus(POLL), now.minusSeconds(1), now);
+    assertThat(port.queries.get(port.queries.size() - 1).getValue()).containsExactlyInAnyOrder("a", "b");
+    // A message in a when the shared answer is too old anyway: one shared call refreshes everyone.
+    Instant due = now.plus(POLL).plusSeconds(1);
+    clock.set(due);
+    directory.instances(EAST, "ns/a", Map.of("Name", "a"), due.minus(POLL), due.minusSeconds(1), due);
+    assertThat(port.queries.get(port.queries.size() - 1).getValue()).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void atMostAFewEnvironmentsAskAloneAtOnceTheOthersShare() throws Exception {
+    var port = new FakeEc2();
+    var directory = new InstanceDirectory(port, clock);
+    int environments = InstanceDirectory.OWN_CALLS + 3;
+    for (int e = 0; e < environments; e++) {
+      ask(directory, EAST, "ns/e" + e, Map.of("Name", "e" + e), T0);
+    }
+    ask(directory, EAST, "ns/e0", Map.of("Name", "e0"), T0.plusSeconds(1)); // one shared answer covering all
+    int before = port.calls;
+    port.slowWhenAskedFor = 1;
+    port.slow = new java.util.concurrent.CountDownLatch(1);
+    port.calling = new java.util.concurrent.CountDownLatch(InstanceDirectory.OWN_CALLS);
+    Instant now = T0.plusSeconds(10);
+    clock.set(now);
+    var asks = new ArrayList<java.util.concurrent.CompletableFuture<Observed<List<Instance>>>>();
+    for (int e = 0; e < InstanceDirectory.OWN_CALLS; e++) {
+      String name = "e" + e;
+      asks.add(java.util.concurrent.CompletableFuture.supplyAsync(() ->
+          directory.instances(EAST, "ns/" + name, Map.of("Name", name), now.minus(POLL), now.minusSeconds(1), now)));
+    }
+    port.calling.await();
+    // Every own call is taken: the next environment with a message shares a call over every environment.
+    String last = "e" + InstanceDirectory.OWN_CALLS;
+    directory.instances(EAST, "ns/" + last, Map.of("Name", last), now.minus(POLL), now.minusSeconds(1), now);
+    assertThat(port.queries.get(port.queries.size() - 1).getValue()).hasSize(environments);
+    port.slow.countDown();
+    for (var ask : asks) {
+      assertThat(ask.get(5, java.util.concurrent.TimeUnit.SECONDS).seenValue()).isPresent();
+    }
+    assertThat(port.calls).isEqualTo(before + InstanceDirectory.OWN_CALLS + 1);
+  }
+
   /** Asks as a reconcile at {@code now} would, wanting an answer at most one poll interval old. */
   private Observed<List<Instance>> ask(InstanceDirectory directory, AwsTarget target, String resource,
       Map<String, String> tags, Instant now) {
@@ -200,14 +298,21 @@ class InstanceDirectoryTest {
     final List<Instance> instances = new ArrayList<>();
     volatile boolean fail;
     volatile java.util.concurrent.CountDownLatch slow;
+    /** When set, only calls for this many tag values wait on {@code slow}. */
+    volatile int slowWhenAskedFor;
     volatile java.util.concurrent.CountDownLatch calling = new java.util.concurrent.CountDownLatch(1);
     volatile int calls;
 
     @Override
     public List<Instance> withTag(AwsTarget target, String key, Set<String> values) {
-      calls++;
-      calling.countDown();
-      if (slow != null) {
+      boolean waits = slow != null && (slowWhenAskedFor == 0 || values.size() == slowWhenAskedFor);
+      synchronized (this) {
+        calls++;
+      }
+      if (waits || slowWhenAskedFor == 0) {
+        calling.countDown();
+      }
+      if (waits) {
         try {
           slow.await();
         } catch (InterruptedException e) {
@@ -217,8 +322,10 @@ class InstanceDirectoryTest {
       if (fail) {
         throw new AwsCallException(new AwsFailure("ec2", "DescribeInstances", AwsFailure.Kind.UNAVAILABLE, "503"), null);
       }
-      queries.add(Map.entry(key, Set.copyOf(values)));
-      targets.add(target);
+      synchronized (this) {
+        queries.add(Map.entry(key, Set.copyOf(values)));
+        targets.add(target);
+      }
       return instances.stream().filter(i -> values.contains(i.tags().get(key))).toList();
     }
   }
