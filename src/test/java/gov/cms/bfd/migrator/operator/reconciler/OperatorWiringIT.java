@@ -6,6 +6,7 @@ import gov.cms.bfd.migrator.operator.aws.AwsClients;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
 import gov.cms.bfd.migrator.operator.testbed.TestBedResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -24,11 +25,28 @@ class OperatorWiringIT {
   @Inject
   AwsClients aws;
 
+  @Inject
+  Operator operator;
+
+  @Inject
+  ReconcilePoolInstaller reconcilePool;
+
   @Test
   void kubernetesClientTalksToTheRealApiServerWithServerSideApplyOn() {
     assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo("v1.34.4");
     assertThat(client.apiextensions().v1().customResourceDefinitions()
         .withName("migratordeployments.migrator.bfd.cms.gov").get()).isNotNull();
+  }
+
+  @Test
+  void reconcilesRunOnThePoolThatEndsIdleThreads() {
+    // What each controller's event processor takes its executor from when it starts.
+    var pool = reconcilePool.pool();
+    assertThat(pool).as("ReconcilePool installed (a JOSDK upgrade may have renamed the field)").isPresent();
+    assertThat(operator.getRegisteredControllers()).isNotEmpty().allSatisfy(controller ->
+        assertThat(controller.getConfiguration().getConfigurationService().getExecutorServiceManager()
+            .reconcileExecutorService()).isSameAs(pool.get()));
+    assertThat(pool.get().max()).isEqualTo(20);
   }
 
   @Test
