@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.function.UnaryOperator;
 
@@ -46,6 +47,11 @@ final class CachePruning {
    * A server-side apply of {@code status} by {@code fieldManager}, forced (the operator owns its status fields), whose
    * answer is pruned before JOSDK caches it.
    */
+  static <R extends HasMetadata> UnaryOperator<R> applyStatus(Context<?> context) {
+    return applyStatus(context.getClient(), context.getControllerConfiguration().fieldManager());
+  }
+
+  /** {@link #applyStatus(Context)} with the client and field manager given. */
   static <R extends HasMetadata> UnaryOperator<R> applyStatus(KubernetesClient client, String fieldManager) {
     var apply = new PatchContext.Builder().withForce(true).withFieldManager(fieldManager)
         .withPatchType(PatchType.SERVER_SIDE_APPLY).build();

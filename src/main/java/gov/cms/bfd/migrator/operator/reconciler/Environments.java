@@ -133,7 +133,6 @@ public class Environments {
         .build());
     fresh.setSpec(null);
     fresh.setStatus(status);
-    return context.resourceOperations().resourcePatch(fresh,
-        CachePruning.applyStatus(context.getClient(), context.getControllerConfiguration().fieldManager()));
+    return context.resourceOperations().resourcePatch(fresh, CachePruning.applyStatus(context));
   }
 }

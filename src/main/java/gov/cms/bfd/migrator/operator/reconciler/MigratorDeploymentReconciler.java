@@ -178,11 +178,11 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     }
     announce(resource, input, plan, history);
     var status = composer.compose(input, resource.getStatus(), seen, diagnosis, Optional.of(plan), history);
+    Duration took = Duration.between(input.now(), clock.instant());
     Duration next = step.isPresent() || history.stream().anyMatch(ActionRecord::pending)
         ? untilJudgeable(history, input.now(), settings.timing().activePollInterval())
-        : fromStart(nextPoll(seen, diagnosis, settings), Duration.between(input.now(), clock.instant()));
-    LOG.debugf("observed at %s, reconciled in %d ms; next in %d ms", seen.at(),
-        Duration.between(input.now(), clock.instant()).toMillis(), next.toMillis());
+        : fromStart(nextPoll(seen, diagnosis, settings), took);
+    LOG.debugf("observed at %s, reconciled in %d ms; next in %d ms", seen.at(), took.toMillis(), next.toMillis());
     return write(resource, context, status, input).rescheduleAfter(next);
   }
 
@@ -346,7 +346,7 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     fresh.setSpec(null);
     fresh.setStatus(status);
     context.resourceOperations().resourcePatch(fresh,
-        CachePruning.applyStatus(context.getClient(), context.getControllerConfiguration().fieldManager()),
+        CachePruning.applyStatus(context),
         context.eventSourceRetriever().getControllerEventSource());
     writes.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
   }
