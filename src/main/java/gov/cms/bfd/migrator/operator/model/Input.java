@@ -1,5 +1,6 @@
 package gov.cms.bfd.migrator.operator.model;
 
+import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorEnvironmentSpec;
 import java.time.Instant;
@@ -74,6 +75,16 @@ public record Input(
 
     public Prior {
       history = List.copyOf(history);
+    }
+
+    /**
+     * Whether the queue's counts alone may stand for it on this look: it was confirmed empty, and no purge is in its
+     * window. AWS may delete a message that arrives in a purge's window within seconds, long before the counts (a
+     * minute behind) show it; only a receive records it, as evidence the purge may have deleted.
+     */
+    public boolean countsSuffice() {
+      return queueConfirmedEmpty
+          && history.stream().noneMatch(r -> r.action() == ActionType.PurgeQueue && r.pending());
     }
   }
 

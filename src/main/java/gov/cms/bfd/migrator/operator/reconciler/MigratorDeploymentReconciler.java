@@ -261,7 +261,7 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     Duration interval = input.prior().migrationRunning() ? settings.timing().activePollInterval()
         : settings.timing().pollInterval();
     var seen = observer.observe(settings, target, input.namespace() + "/" + input.name(),
-        input.prior().queueConfirmedEmpty(), interval, input.now());
+        input.prior().countsSuffice(), interval, input.now());
     EvidenceNeeds done = EvidenceNeeds.NONE;
     for (int round = 0; round < 2; round++) {
       EvidenceNeeds more = diagnoser.needs(seen, settings, input.now()).beyond(done);

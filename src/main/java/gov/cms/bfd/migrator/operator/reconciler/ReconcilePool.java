@@ -16,7 +16,8 @@ import org.jboss.logging.Logger;
  * The threads reconciles run on: at most {@code max}, a new one only when every thread is busy, and each gone after
  * {@code idle} without work. JOSDK's fixed pool keeps every thread it ever started for the process's life, and with
  * a thousand environments a thread costs about a third of a MiB: the first look at a fleet (about a second of AWS
- * each) wants all of them, an idle fleet's reconciles (a few milliseconds each) keep two or three busy.
+ * each) wants all of them, an idle fleet's reconciles (tens of milliseconds of AWS each) keep a few busy; behind a
+ * slow AWS (or a saturated emulator) they keep more, up to all.
  *
  * <p>The idle thread that waited least is given the next task (a stack), so under a steady trickle of work the
  * same few threads take it and the others reach their idle time and end; a queue would hand work round the threads
