@@ -57,19 +57,11 @@ public class InstanceDirectory {
   }
 
   /**
-   * The instances carrying all of {@code tags}, from a call that covered these tags and started no earlier
-   * than {@code notBefore}: a shared answer when there is one, else the call in flight, else a new call.
-   */
-  public Observed<List<Instance>> instances(AwsTarget target, String resource, Map<String, String> tags,
-      Instant notBefore, Instant now) {
-    return instances(target, resource, tags, notBefore, notBefore, now);
-  }
-
-  /**
-   * The instances carrying all of {@code tags}, from a call that started no earlier than {@code notBefore}.
-   * {@code oldest} (never after {@code notBefore}) is how old a shared answer may be for everyone else: when
-   * only {@code notBefore} makes the shared answer too old, or the shared call in flight started too early, an
-   * environment the shared query already covers asks for its own tag alone.
+   * The instances carrying all of {@code tags}, from a call that covered these tags and started no earlier than
+   * {@code notBefore}: a shared answer when there is one, else the call in flight, else a new call. {@code oldest}
+   * (never after {@code notBefore}) is how old a shared answer may be for everyone else: when only {@code notBefore}
+   * makes the shared answer too old, or the shared call in flight started too early, an environment the shared
+   * query already covers asks for its own tag alone.
    */
   public Observed<List<Instance>> instances(AwsTarget target, String resource, Map<String, String> tags,
       Instant oldest, Instant notBefore, Instant now) {

@@ -35,11 +35,10 @@ public class Observer {
   public Observation observe(Settings settings, AwsTarget target, String resource, boolean queueConfirmedEmpty,
       Duration instancesMaxAge, Instant now) {
     Observed<QueueState> queue = queues.observe(target, settings.queueName(), queueConfirmedEmpty);
-    Instant queueRead = clock.instant();
     Instant oldest = now.minus(instancesMaxAge);
-    Instant notBefore = answerNotBefore(queue, oldest, queueRead);
-    return Observation.basic(now, queue, instances.instances(target.shared(), resource, settings.instanceTags(),
-        oldest.isAfter(notBefore) ? notBefore : oldest, notBefore, now));
+    Instant notBefore = answerNotBefore(queue, oldest, clock.instant()); // never before oldest
+    return Observation.basic(now, queue,
+        instances.instances(target.shared(), resource, settings.instanceTags(), oldest, notBefore, now));
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -75,32 +76,17 @@ public final class ReconcilePool extends AbstractExecutorService {
 
   /** Threads alive now. */
   public int threads() {
-    lock.lock();
-    try {
-      return threads.size();
-    } finally {
-      lock.unlock();
-    }
+    return locked(threads::size);
   }
 
   /** Threads started since the pool was made, including those that ended. */
   public int threadsStarted() {
-    lock.lock();
-    try {
-      return started;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> started);
   }
 
   /** Threads waiting for work now. */
   int idleThreads() {
-    lock.lock();
-    try {
-      return idleWorkers.size();
-    } finally {
-      lock.unlock();
-    }
+    return locked(idleWorkers::size);
   }
 
   public int max() {
@@ -135,19 +121,18 @@ public final class ReconcilePool extends AbstractExecutorService {
 
   @Override
   public boolean isShutdown() {
-    lock.lock();
-    try {
-      return shutdown;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> shutdown);
   }
 
   @Override
   public boolean isTerminated() {
+    return locked(() -> shutdown && threads.isEmpty());
+  }
+
+  private <T> T locked(Supplier<T> read) {
     lock.lock();
     try {
-      return shutdown && threads.isEmpty();
+      return read.get();
     } finally {
       lock.unlock();
     }

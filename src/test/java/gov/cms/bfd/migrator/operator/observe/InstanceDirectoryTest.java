@@ -173,13 +173,14 @@ class InstanceDirectoryTest {
     Instant now = T0.plusSeconds(10);
     clock.set(now);
 
-    var seen = directory.instances(EAST, "ns/prod", Map.of("Name", "bfd-prod-migrator"), sent, now);
+    var seen = directory.instances(EAST, "ns/prod", Map.of("Name", "bfd-prod-migrator"), now.minus(POLL), sent, now);
 
     assertThat(seen.seenValue().orElseThrow()).extracting(Instance::id).containsExactly("i-9");
     assertThat(port.calls).isEqualTo(2);
     // Without a newer message the 10 s old answer is shared, as before.
     clock.set(now.plusSeconds(1));
-    directory.instances(EAST, "ns/prod", Map.of("Name", "bfd-prod-migrator"), now.minus(POLL), now.plusSeconds(1));
+    directory.instances(EAST, "ns/prod", Map.of("Name", "bfd-prod-migrator"), now.minus(POLL), now.minus(POLL),
+        now.plusSeconds(1));
     assertThat(port.calls).isEqualTo(2);
   }
 
@@ -285,7 +286,7 @@ class InstanceDirectoryTest {
   private Observed<List<Instance>> ask(InstanceDirectory directory, AwsTarget target, String resource,
       Map<String, String> tags, Instant now) {
     clock.set(now);
-    return directory.instances(target, resource, tags, now.minus(POLL), now);
+    return directory.instances(target, resource, tags, now.minus(POLL), now.minus(POLL), now);
   }
 
   private static Instance instance(String id, Map<String, String> tags) {
