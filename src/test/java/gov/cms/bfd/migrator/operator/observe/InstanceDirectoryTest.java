@@ -207,6 +207,28 @@ class InstanceDirectoryTest {
   }
 
   @Test
+  void aThrottledOwnCallIsReportedToItsAskerAndFreesItsPlace() {
+    var port = new FakeEc2();
+    var directory = new InstanceDirectory(port, clock);
+    ask(directory, EAST, "ns/a", Map.of("Name", "a"), T0);
+    ask(directory, EAST, "ns/b", Map.of("Name", "b"), T0.plusSeconds(1)); // a shared call would ask for a and b
+    Instant now = T0.plusSeconds(5);
+    clock.set(now);
+    port.fail = true; // EC2 throttles or fails the call for a's own tag
+
+    for (int i = 0; i <= InstanceDirectory.OWN_CALLS; i++) {
+      var seen = directory.instances(EAST, "ns/a", Map.of("Name", "a"), now.minus(POLL), now.minusSeconds(1), now);
+      assertThat(seen).isInstanceOf(Observed.Failed.class);
+    }
+    // Each failed call gave its place back: a's next message is still asked for alone, and answered.
+    port.fail = false;
+    port.instances.add(instance("i-a", Map.of("Name", "a")));
+    var seen = directory.instances(EAST, "ns/a", Map.of("Name", "a"), now.minus(POLL), now.minusSeconds(1), now);
+    assertThat(seen.seenValue().orElseThrow()).extracting(Instance::id).containsExactly("i-a");
+    assertThat(port.queries.get(port.queries.size() - 1)).isEqualTo(Map.entry("Name", Set.of("a")));
+  }
+
+  @Test
   void aNewMessageDoesNotWaitForASharedCallThatStartedBeforeIt() throws Exception {
     var port = new FakeEc2();
     port.instances.add(instance("i-a", Map.of("Name", "a")));
