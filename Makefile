@@ -4,7 +4,7 @@ SHELL := bash
 MVN ?= mvn -B --no-transfer-progress
 VENV := .venv
 # The image: name and tag overridable (make image IMAGE=registry.example/migrator-operator:1.2.3).
-VERSION ?= $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml | head -n 1)
+VERSION ?= $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p;T;q' pom.xml)
 IMAGE ?= migrator-operator:$(VERSION)
 CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
 

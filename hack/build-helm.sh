@@ -12,7 +12,7 @@ dest="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
 
 have_pinned() {
   [ -x "$dest/helm" ] || return 1
-  "$dest/helm" version --template '{{.Version}}' 2>/dev/null | grep -qx "v${HELM_VERSION}"
+  grep -qx "v${HELM_VERSION}" <<<"$("$dest/helm" version --template '{{.Version}}' 2>/dev/null)"
 }
 
 if have_pinned; then

@@ -12,7 +12,7 @@ dest="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
 cd "$root/tools/kstatus"
 stamp=$(cat go.mod go.sum main.go | sha256sum | cut -c1-16)
 
-if [ -x "$dest/kstatus" ] && "$dest/kstatus" --version 2>/dev/null | grep -q "^kstatus-check ${stamp} "; then
+if [ -x "$dest/kstatus" ] && grep -q "^kstatus-check ${stamp} " <<<"$("$dest/kstatus" --version 2>/dev/null)"; then
   echo "kstatus checker ${stamp} present in $dest"
   exit 0
 fi

@@ -14,16 +14,16 @@ dest="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
 
 have_pinned() {
   [ -x "$dest/kube-apiserver" ] && [ -x "$dest/etcd" ] && [ -x "$dest/kubectl" ] || return 1
-  "$dest/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes v${K8S_VERSION}" || return 1
-  "$dest/kubectl" version --client 2>/dev/null | grep -q "Client Version: v${K8S_VERSION}" || return 1
-  "$dest/etcd" --version 2>/dev/null | grep -q "etcd Version: ${ETCD_VERSION}" || return 1
+  grep -qx "Kubernetes v${K8S_VERSION}" <<<"$("$dest/kube-apiserver" --version 2>/dev/null)" || return 1
+  grep -qx "Client Version: v${K8S_VERSION}" <<<"$("$dest/kubectl" version --client 2>/dev/null)" || return 1
+  grep -qx "etcd Version: ${ETCD_VERSION}" <<<"$("$dest/etcd" --version 2>/dev/null)" || return 1
 }
 
 NODE_BINARIES=(kubelet kube-controller-manager kube-scheduler kube-proxy)
 
 have_node() {
   for cmd in "${NODE_BINARIES[@]}"; do
-    [ -x "$dest/$cmd" ] && "$dest/$cmd" --version 2>/dev/null | grep -qx "Kubernetes v${K8S_VERSION}" || return 1
+    [ -x "$dest/$cmd" ] && grep -qx "Kubernetes v${K8S_VERSION}" <<<"$("$dest/$cmd" --version 2>/dev/null)" || return 1
   done
 }
 

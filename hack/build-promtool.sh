@@ -12,7 +12,7 @@ dest="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
 
 have_pinned() {
   [ -x "$dest/promtool" ] || return 1
-  "$dest/promtool" --version 2>/dev/null | grep -q "^promtool, version ${PROMETHEUS_VERSION} "
+  grep -q "^promtool, version ${PROMETHEUS_VERSION} " <<<"$("$dest/promtool" --version 2>/dev/null)"
 }
 
 if have_pinned; then

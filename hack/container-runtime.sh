@@ -33,7 +33,7 @@ ours() { [ -f "$state/dockerd.pid" ] && [ "$(cat "/proc/$(cat "$state/dockerd.pi
 install() {
   local missing=()
   for p in "${packages[@]}"; do
-    dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    grep -q 'install ok installed' <<<"$(dpkg-query -W -f '${Status}' "$p" 2>/dev/null)" || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then
     say "Debian packages present: ${packages[*]}"
@@ -129,7 +129,7 @@ scoped_end() {
   local status=$?
   trap - EXIT INT TERM
   if [ "$scoped_before" = false ] && ours \
-    && tr '\0' '\n' < "/proc/$(cat "$state/dockerd.pid")/environ" 2>/dev/null | grep -qx "MIGRATOR_DOCKER_SCOPE=$MIGRATOR_DOCKER_SCOPE"
+    && grep -qx "MIGRATOR_DOCKER_SCOPE=$MIGRATOR_DOCKER_SCOPE" <<<"$(tr '\0' '\n' < "/proc/$(cat "$state/dockerd.pid")/environ" 2>/dev/null)"
   then
     say "the project's dockerd that '$scoped_command' started is still running: stopping it"
     # What the test JVM's own clean-up would have removed, had it run: the containers Testcontainers started and

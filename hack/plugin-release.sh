@@ -7,7 +7,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/target/plugin"
-version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -n 1)
+version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p;T;q' "$root/pom.xml")
 mkdir -p "$out"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --mode='u+rwX,go+rX,go-w' --format=ustar \
   -C "$root/plugin" -cf - kubectl-migrator kubectl_complete-migrator | gzip -n -9 > "$out/kubectl-migrator.tar.gz"

@@ -106,7 +106,7 @@ start_etcd() {
     --initial-cluster "default=http://127.0.0.1:$peer" > "$dir/etcd.log" 2>&1 &
   remember etcd $!
   wait_for etcd curl -sf "http://127.0.0.1:$port/health"
-  say "etcd $("$bin/etcd" --version | head -1 | awk '{print $3}') on 127.0.0.1:$port"
+  say "etcd $("$bin/etcd" --version | awk 'NR == 1 {print $3}') on 127.0.0.1:$port"
 }
 
 start_apiserver() {

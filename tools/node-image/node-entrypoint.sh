@@ -215,8 +215,8 @@ EOF
 run kube-proxy kube-proxy --config /etc/kubernetes/kube-proxy.yaml
 
 ready() {
-  kubectl --kubeconfig /etc/kubernetes/admin.kubeconfig get node "$node" \
-    -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -qx True
+  [ "$(kubectl --kubeconfig /etc/kubernetes/admin.kubeconfig get node "$node" \
+    -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
 }
 until ready; do
   for i in "${!pids[@]}"; do
