@@ -81,16 +81,17 @@ BEHAVIOURS = [
               []),
     Behaviour("purgeDeletesWhatArrivesWithinSixtySeconds",
               "A message sent up to purgeWindowSeconds after a PurgeQueue is accepted, may be received, and is deleted "
-              "before the window ends.",
+              "before the window ends (not before purgeDeletesFromSeconds after the purge).",
               "SQS API Reference, PurgeQueue: 'The message deletion process takes up to 60 seconds. ... Messages sent "
               "to the queue after you call PurgeQueue might be deleted while the queue is being purged.'",
-              ["purgeWindowSeconds"]),
+              ["purgeWindowSeconds", "purgeDeletesFromSeconds"]),
     Behaviour("purgeTakesUpToSixtySeconds",
               "The messages a PurgeQueue deletes are gone at random moments within purgeWindowSeconds, not at once: "
-              "until then they can still be received and counted.",
+              "until then they can still be received and counted (none before purgeDeletesFromSeconds after the "
+              "purge).",
               "SQS API Reference, PurgeQueue: 'Messages sent to the queue before you call PurgeQueue might be received "
               "but are deleted within the next minute.'",
-              ["purgeWindowSeconds"]),
+              ["purgeWindowSeconds", "purgeDeletesFromSeconds"]),
     Behaviour("sendCommandToAnUnmanagedInstanceIsInvalidInstanceId",
               "SendCommand to an instance SSM does not manage (tagged moto-realism/ssm-managed=false, or listed in "
               "unmanagedInstances), to one that is not running, or to one that does not exist fails with "
@@ -137,6 +138,9 @@ DEFAULT_SETTINGS = {
     "shortPollServerChance": 0.5,
     "countsLagSeconds": 60.0,
     "purgeWindowSeconds": 60.0,
+    # AWS documents no earliest moment (0: any moment of the window). A test that needs a message sent in the window to
+    # outlive the operator's first looks sets it; above purgeWindowSeconds, every deletion is at this moment.
+    "purgeDeletesFromSeconds": 0.0,
     "invocationDoesNotExistSeconds": 5.0,
     "emptyLogPageChance": 0.5,
     "emptyLogPagesMax": 3,
@@ -330,6 +334,13 @@ def lagged_counts(queue):
     return answer[1:]
 
 
+def deletion_moment(purged, now):
+    """When a purge made at `purged` deletes a message it reaches at `now`: at random before its window ends, not before
+    purgeDeletesFromSeconds after it."""
+    earliest = purged + CONFIG["purgeDeletesFromSeconds"]
+    return CONFIG.rng.uniform(max(now, earliest), max(purged + CONFIG["purgeWindowSeconds"], earliest))
+
+
 def doom(queue, message, at, purge):
     message._realism_doomed_at = at
     message._realism_purge = purge
@@ -387,7 +398,7 @@ def install():
             now = time.time()
             if purged and CONFIG.on("purgeDeletesWhatArrivesWithinSixtySeconds") \
                     and now <= purged[0] + CONFIG["purgeWindowSeconds"]:
-                doom(queue, message, CONFIG.rng.uniform(now, purged[0] + CONFIG["purgeWindowSeconds"]), purged[1])
+                doom(queue, message, deletion_moment(purged[0], now), purged[1])
                 purged[1]["arrivedWithinWindow"].append(message.id)
             snapshot(queue)
             return message
@@ -475,7 +486,7 @@ def install():
                 queue._messages = before
                 queue._pending_messages = pending
                 for message in before:
-                    doom(queue, message, now + CONFIG.rng.uniform(0, CONFIG["purgeWindowSeconds"]), entry)
+                    doom(queue, message, deletion_moment(now, now), entry)
             else:
                 entry["deleted"].extend(describe_message(m, deleted_at=now) for m in before)
             STATE.purged_at[queue_key(queue)] = (now, entry)

@@ -20,6 +20,7 @@ import gov.cms.bfd.migrator.operator.plan.Approval;
 import gov.cms.bfd.migrator.operator.reconciler.StatusWrites;
 import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
 import gov.cms.bfd.migrator.operator.testbed.MotoReset;
+import gov.cms.bfd.migrator.operator.testbed.RealismLayer;
 import gov.cms.bfd.migrator.operator.testbed.ShiftableClock;
 import gov.cms.bfd.migrator.operator.testbed.Scenario;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
@@ -32,6 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -362,12 +364,23 @@ class ActIT {
 
   @Test
   void aMessageSentInsideThePurgeWindowIsRecordedAndNothingElseRunsUntilTheWindowIsOver() {
+    // AWS may delete such a message at any moment of the window, also before anyone received it: nothing records
+    // what nobody saw. Here the purge deletes nothing before 15 s, so the operator's looks meet the message; the
+    // window itself stays 5 s, as the operator is told.
+    RealismLayer realism = TestBed.get().moto().realism();
+    realism.settings(Map.of("purgeDeletesFromSeconds", 15));
     sim.createQueue();
     sim.send(nativeMessage(5046, 14, "Finished"));
+    long journal = realism.journal(0).stream().mapToLong(RealismLayer.Entry::seq).max().orElse(0);
     apply(spec(r -> { }));
+    // Sent as soon as AWS has the purge (the layer's journal says so before the status can): inside its window.
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> realism.journal(journal).stream()
+        .anyMatch(e -> e.op().equals("PurgeQueue") && e.raw().path("queue").asText().equals(sim.queueName())));
+    sim.send(nativeMessage(5047, 14, "Finished")); // another run's leftover, right after the purge
+    assertThat(realism.messages(sim.queueName())).filteredOn(m -> m.body().contains("5047"))
+        .as("the purge may delete it: the layer has doomed it").singleElement()
+        .satisfies(m -> assertThat(m.doomedAt()).isPresent());
     var md = scenario.awaitPurgePending(WAIT);
-
-    sim.send(nativeMessage(5047, 14, "Finished")); // another run's leftover, seconds after the purge
 
     // In AWS the purge may delete it: it goes into the purge's evidence as possibly deleted, and nothing else runs.
     md = awaitStatus(md, m -> m.getStatus().history.get(0).evidence != null && m.getStatus().history.get(0).evidence

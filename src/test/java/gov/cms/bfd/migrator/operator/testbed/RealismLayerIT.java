@@ -181,6 +181,26 @@ class RealismLayerIT {
   }
 
   @Test
+  void purgeDeletesFromSecondsKeepsWhatThePurgeDoomsUntilThen() throws InterruptedException {
+    realism.set(Realism.PURGE_DELETES_WHAT_ARRIVES_WITHIN_SIXTY_SECONDS, true);
+    realism.set(Realism.PURGE_TAKES_UP_TO_SIXTY_SECONDS, true);
+    realism.settings(Map.of("purgeWindowSeconds", 1, "purgeDeletesFromSeconds", 2));
+    String queue = queue("purge-deletes-from");
+    send(queue, "before");
+    sqs.purgeQueue(b -> b.queueUrl(queue));
+    send(queue, "within the window");
+    Thread.sleep(1_200);
+    assertThat(realism.messages(queueName(queue))).as("past the window, before the earliest deletion")
+        .extracting(RealismLayer.TruthMessage::body).containsExactlyInAnyOrder("before", "within the window");
+    assertThat(realism.messages(queueName(queue))).allSatisfy(m -> assertThat(m.doomedAt()).isPresent());
+    Thread.sleep(1_000);
+    assertThat(realism.messages(queueName(queue))).as("2 s after the purge").isEmpty();
+    send(queue, "after the window");
+    assertThat(realism.messages(queueName(queue))).extracting(RealismLayer.TruthMessage::body)
+        .containsExactly("after the window");
+  }
+
+  @Test
   void purgeWindowSwitchedOffKeepsWhatArrivesAfterThePurge() throws InterruptedException {
     realism.settings(Map.of("purgeWindowSeconds", 1));
     realism.set(Realism.PURGE_DELETES_WHAT_ARRIVES_WITHIN_SIXTY_SECONDS, false);
