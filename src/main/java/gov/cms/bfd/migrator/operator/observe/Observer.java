@@ -63,6 +63,15 @@ public class Observer {
         .map(q -> seen.withQueue(queues.browse(target, (QueueState.Present) q))).orElse(seen);
   }
 
+  /**
+   * The observation with a whole-queue read made earlier, which the caller found still describes the queue seen now;
+   * unchanged when the queue was not seen.
+   */
+  public Observation withBrowse(Observation seen, QueueState.Browse earlier) {
+    return seen.queue().seenValue().filter(QueueState.Present.class::isInstance)
+        .map(q -> seen.withQueue(Observed.seen(((QueueState.Present) q).withBrowse(earlier)))).orElse(seen);
+  }
+
   /** The observation with what {@code needs} asks for added. */
   public Observation gather(Observation seen, EvidenceNeeds needs, Settings settings, AwsTarget target, Instant now) {
     return evidence.gather(seen, needs, target, settings.environment(), settings.logGroup(),

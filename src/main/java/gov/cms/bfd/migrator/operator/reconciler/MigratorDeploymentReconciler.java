@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.reconciler;
 
 import gov.cms.bfd.migrator.operator.act.Executor;
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
 import gov.cms.bfd.migrator.operator.api.MigratorEnvironment;
@@ -156,7 +157,8 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     Settings settings = valid.settings();
     MigratorEnvironment environment = resolution.environment().orElseThrow();
     AwsTarget target = Observer.target(settings, input.namespace(), input.name());
-    targets.use(ObservationMemory.uid(resource.getMetadata().getUid(), input.namespace(), input.name()), target);
+    String uid = ObservationMemory.uid(resource.getMetadata().getUid(), input.namespace(), input.name());
+    targets.use(uid, target);
     var seen = observe(input, settings, target);
     var diagnosis = diagnoser.diagnose(seen, settings, input.now());
     var history = executor.verify(input.prior().history(), seen, target, input.now());
@@ -166,11 +168,13 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
     var plan = planner.plan(diagnosis, seen, settings, Approval.from(input.annotations()), input.approvals(), history,
         input.now());
     if (plan.wantsBrowse()) {
-      // S10: a purge is planned again on the whole queue, read now; what it read becomes the action's evidence.
-      seen = observer.browse(seen, target);
-      diagnosis = diagnoser.diagnose(seen, settings, input.now());
-      plan = planner.plan(diagnosis, seen, settings, Approval.from(input.annotations()), input.approvals(), history,
-          input.now());
+      // S10: a purge is planned again on the whole queue; what it read becomes the action's evidence.
+      var onWholeQueue = planOnWholeQueue(uid, seen, settings, input, history, target);
+      seen = onWholeQueue.seen();
+      diagnosis = onWholeQueue.diagnosis();
+      plan = onWholeQueue.plan();
+    } else {
+      memory.forgetBrowse(uid);
     }
     var step = plan.next();
     if (step.isPresent()) {
@@ -184,6 +188,33 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
         : fromStart(nextPoll(seen, diagnosis, settings), took);
     LOG.debugf("observed at %s, reconciled in %d ms; next in %d ms", seen.at(), took.toMillis(), next.toMillis());
     return write(resource, context, status, input).rescheduleAfter(next);
+  }
+
+  private record Planned(Observation seen, Diagnosis diagnosis, Plan plan) {}
+
+  /**
+   * The plan made again on the whole queue: read now, or, while the queue shows no change, on the read this operator
+   * made at most ObservationMemory.BROWSE_STANDS_FOR ago, as long as that plan runs no purge (one awaiting approval,
+   * say). A purge runs only on a read made in the same reconcile.
+   */
+  private Planned planOnWholeQueue(String uid, Observation seen, Settings settings, Input input,
+      List<ActionRecord> history, AwsTarget target) {
+    var remembered = memory.browse(uid, seen, input.now()).map(read -> observer.withBrowse(seen, read));
+    if (remembered.isPresent()) {
+      var planned = plan(remembered.get(), settings, input, history);
+      if (planned.plan().next().filter(s -> s.action() == ActionType.PurgeQueue).isEmpty()) {
+        return planned;
+      }
+    }
+    var browsed = observer.browse(seen, target);
+    memory.rememberBrowse(uid, browsed);
+    return plan(browsed, settings, input, history);
+  }
+
+  private Planned plan(Observation seen, Settings settings, Input input, List<ActionRecord> history) {
+    var diagnosis = diagnoser.diagnose(seen, settings, input.now());
+    return new Planned(seen, diagnosis, planner.plan(diagnosis, seen, settings, Approval.from(input.annotations()),
+        input.approvals(), history, input.now()));
   }
 
   /**

@@ -1,6 +1,7 @@
 package gov.cms.bfd.migrator.operator.act;
 
 import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.monitorMessage;
+import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.nativeMigrating;
 import static gov.cms.bfd.migrator.operator.sim.MigratorSimulator.nativeMessage;
 import static gov.cms.bfd.migrator.operator.testbed.ConditionAssert.assertCondition;
 import static gov.cms.bfd.migrator.operator.testbed.ConditionAssert.has;
@@ -16,6 +17,7 @@ import gov.cms.bfd.migrator.operator.api.MigratorDeploymentSpec;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.api.RemediationMode;
 import gov.cms.bfd.migrator.operator.api.RemediationSpec;
+import gov.cms.bfd.migrator.operator.aws.AwsCallMetrics;
 import gov.cms.bfd.migrator.operator.plan.Approval;
 import gov.cms.bfd.migrator.operator.reconciler.StatusWrites;
 import gov.cms.bfd.migrator.operator.sim.MigratorSimulator;
@@ -32,6 +34,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -61,6 +64,9 @@ class ActIT {
 
   @Inject
   ShiftableClock clock;
+
+  @Inject
+  AwsCallMetrics calls;
 
   private Scenario scenario;
   private MigratorSimulator sim;
@@ -127,6 +133,45 @@ class ActIT {
     assertThat(entry.evidence).anySatisfy(e -> assertThat(e).contains("monitor pid 4242").contains("status 2"));
     assertThat(md.getStatus().lastRun.exitStatus).isEqualTo(2);
     assertThat(md.getStatus().failureMode).isNotNull();
+  }
+
+  @Test
+  void aPurgeAwaitingApprovalOnAQueueReadInPartIsNotReadWholeOnEveryPollAndRunsOnAFreshRead() {
+    // 25 messages: more than the sample keeps, so the verdict waits for the whole-queue read, which hides them from
+    // the deploy pipeline while it runs. Awaiting approval must not repeat it on every poll for as long as nobody
+    // approves; the purge itself still runs only on a read made just before it.
+    sim.createQueue();
+    for (int i = 1; i <= 24; i++) {
+      sim.send(nativeMigrating(4242, i, "AfterFile", "1." + i, "V1_" + i + "__step.sql"));
+    }
+    sim.send(monitorMessage("4242", "exited", "2", "10020"));
+    Instant sent = Instant.now();
+
+    var md = awaitStatus(apply(spec(r -> { })), m -> m.getStatus() != null && m.getStatus().plannedActions != null
+        && m.getStatus().plannedActions.stream().anyMatch(a -> a.state == ActionState.AwaitingApproval));
+    // Once the counts, which lag (3 s here), all tell of the 25, one more read is made on them; none after it.
+    await().atMost(WAIT).until(() -> Instant.now().isAfter(sent.plusSeconds(4)));
+    awaitReconciles(2);
+    double reads = calls.count("sqs", "ChangeMessageVisibilityBatch");
+    assertThat(reads).as("the whole-queue read releases what it received").isPositive();
+    String fingerprint = get().getStatus().planFingerprint;
+
+    awaitReconciles(4);
+    md = get();
+    assertThat(calls.count("sqs", "ChangeMessageVisibilityBatch")).as("no whole-queue read while the queue is unchanged")
+        .isEqualTo(reads);
+    assertThat(md.getStatus().planFingerprint).as("the plan a person approves stays put").isEqualTo(fingerprint);
+    assertThat(md.getStatus().plannedActions.get(0).state).isEqualTo(ActionState.AwaitingApproval);
+
+    approve(fingerprint, ADMIN);
+
+    md = awaitStatus(md, m -> m.getStatus().history != null && !m.getStatus().history.isEmpty());
+    assertThat(calls.count("sqs", "ChangeMessageVisibilityBatch")).as("the purge ran on a read made for it")
+        .isGreaterThan(reads);
+    var entry = md.getStatus().history.get(0);
+    assertThat(entry.action).isEqualTo(ActionType.PurgeQueue);
+    assertThat(entry.approvedBy).isEqualTo(ADMIN);
+    assertThat(entry.planFingerprint).isEqualTo(fingerprint);
   }
 
   @Test
