@@ -27,25 +27,40 @@ public class Executor {
 
   /** AWS deletes what is sent up to 60 seconds after a purge. */
   public static final Duration AWS_PURGE_WINDOW = Duration.ofSeconds(60);
+  /**
+   * How long after its intent a call may still have reached AWS when no answer was recorded: the intent's time is
+   * the reconcile's start, so the reads before the call, the intent's two writes and the call itself (at most 15 s
+   * with its retries) lie in between, with room.
+   */
+  public static final Duration UNANSWERED_REACH = Duration.ofMinutes(2);
 
   private final RemediationPort remediation;
   private final CommandPort commands;
   private final Duration purgeWindow;
+  private final Duration unansweredReach;
   private final Clock clock;
 
   /**
    * @param purgeWindow AWS's purge window; only an emulator that scales AWS's timings down (the tests' realism layer)
    *     sets another (migrator.aws-timing.purge-window)
+   * @param unansweredReach how long after its intent a call whose answer was not recorded may have reached AWS
+   *     ({@link #UNANSWERED_REACH}; tests whose reconciles take a second set less: migrator.unanswered-reach)
    * @param clock when a call's answer came (a purge's window is counted from it)
    */
   @Inject
   public Executor(RemediationPort remediation, CommandPort commands,
       @ConfigProperty(name = "migrator.aws-timing.purge-window", defaultValue = "60s") Duration purgeWindow,
+      @ConfigProperty(name = "migrator.unanswered-reach", defaultValue = "2m") Duration unansweredReach,
       Clock clock) {
     this.remediation = remediation;
     this.commands = commands;
     this.purgeWindow = purgeWindow;
+    this.unansweredReach = unansweredReach;
     this.clock = clock;
+  }
+
+  public Executor(RemediationPort remediation, CommandPort commands, Duration purgeWindow, Clock clock) {
+    this(remediation, commands, purgeWindow, UNANSWERED_REACH, clock);
   }
 
   public Executor(RemediationPort remediation, CommandPort commands) {
@@ -114,7 +129,7 @@ public class Executor {
    */
   public Optional<Instant> purgeJudgeableAt(List<ActionRecord> history, Instant now) {
     return history.stream().filter(r -> r.pending() && r.action() == ActionType.PurgeQueue)
-        .map(r -> r.calledBy().plus(purgeWindow)).filter(end -> end.isAfter(now)).min(Instant::compareTo);
+        .map(r -> r.calledBy(unansweredReach).plus(purgeWindow)).filter(end -> end.isAfter(now)).min(Instant::compareTo);
   }
 
   /** The history with every pending record followed as far as observation allows. */
@@ -124,7 +139,7 @@ public class Executor {
 
   private ActionRecord verify(ActionRecord pending, Observation seen, AwsTarget target, Instant now) {
     return switch (pending.action()) {
-      case PurgeQueue -> Verification.purge(pending, seen, now, purgeWindow);
+      case PurgeQueue -> Verification.purge(pending, seen, now, purgeWindow, unansweredReach);
       case TerminateInstance -> Verification.termination(pending, seen, now);
       case StopService -> {
         if (pending.reference().isEmpty()) {

@@ -38,16 +38,18 @@ final class Verification {
 
   /**
    * @param window how long after a purge AWS deletes what arrives (60 s; an emulator's scaled-down timing in tests)
+   * @param unansweredReach how long after its intent a call whose answer was not recorded may have reached AWS
    */
-  static ActionRecord purge(ActionRecord pending, Observation seen, Instant now, Duration window) {
+  static ActionRecord purge(ActionRecord pending, Observation seen, Instant now, Duration window,
+      Duration unansweredReach) {
     Optional<QueueState> queue = seen.queue().seenValue();
     if (queue.isEmpty()) {
       return pending; // not observed: judge later
     }
-    pending = withWindowMessages(pending, queue.get(), window);
+    pending = withWindowMessages(pending, queue.get(), window, unansweredReach);
     boolean empty = queue.get() instanceof QueueState.Missing
         || (queue.get() instanceof QueueState.Present p && !p.holdsMessages());
-    Instant windowEnd = pending.calledBy().plus(window);
+    Instant windowEnd = pending.calledBy(unansweredReach).plus(window);
     if (windowEnd.isAfter(now)) {
       // A purge takes up to 60 seconds and deletes what is sent in them too: until the window ends, neither an
       // empty queue nor one that still holds messages says anything final (also for an intent whose call may or may
@@ -59,9 +61,9 @@ final class Verification {
           + " (to " + windowEnd + ")");
     }
     // Someone else's purge ran first: once AWS's 60 seconds are over, what it left is planned afresh. Otherwise the
-    // counts, which lag up to a minute, get until PURGE_PATIENCE to show the queue empty.
+    // counts, which lag up to a minute, get until PURGE_PATIENCE after AWS had the call to show the queue empty.
     Duration patience = pending.reference().filter(IN_PROGRESS::equals).isPresent() ? Planner.PURGE_SPACING : PURGE_PATIENCE;
-    if (pending.time().plus(patience).isAfter(now)) {
+    if (pending.calledBy(unansweredReach).plus(patience).isAfter(now)) {
       return pending;
     }
     if (pending.reference().filter(IN_PROGRESS::equals).isPresent()) {
@@ -82,11 +84,12 @@ final class Verification {
    * The purge's evidence with every message seen that was sent inside its 60-second window: AWS may delete it, so it
    * is recorded as possibly deleted by the purge (once).
    */
-  static ActionRecord withWindowMessages(ActionRecord pending, QueueState queue, Duration window) {
+  static ActionRecord withWindowMessages(ActionRecord pending, QueueState queue, Duration window,
+      Duration unansweredReach) {
     if (!(queue instanceof QueueState.Present present)) {
       return pending;
     }
-    Instant windowEnd = pending.calledBy().plus(window);
+    Instant windowEnd = pending.calledBy(unansweredReach).plus(window);
     List<String> added = present.messages().stream()
         .filter(m -> !m.sentAt().isBefore(pending.time()) && m.sentAt().isBefore(windowEnd))
         .map(m -> WINDOW + Evidence.item(MessageParser.parse(m)))

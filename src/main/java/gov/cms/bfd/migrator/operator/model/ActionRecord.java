@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.model;
 
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
 import gov.cms.bfd.migrator.operator.api.ActionType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -72,12 +73,14 @@ public record ActionRecord(Instant time, ActionType action, String target, Actio
   }
 
   /**
-   * From when AWS may have acted on the call: its answer, or the intent when no answer was recorded (an operator
-   * stopped during the call). An answer stored as earlier than its intent (a ledger edited by hand) cannot be, and
-   * would end a purge's window early: the intent's time stands then.
+   * Until when AWS may have received the call, so from when a purge's window is counted: its answer, or
+   * {@code unansweredReach} after the intent when no answer was recorded (the operator stopped during the call, or
+   * the answer's write failed). Counting from the intent instead would end the window while AWS may still be purging,
+   * and say Deployable when a deployment launched then could lose its first messages. An answer stored as earlier
+   * than its intent (a ledger edited by hand) cannot be: it counts as none.
    */
-  public Instant calledBy() {
-    return answeredAt.filter(at -> at.isAfter(time)).orElse(time);
+  public Instant calledBy(Duration unansweredReach) {
+    return answeredAt.filter(at -> !at.isBefore(time)).orElse(time.plus(unansweredReach));
   }
 
   /**

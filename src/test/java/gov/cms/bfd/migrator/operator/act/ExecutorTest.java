@@ -49,7 +49,8 @@ class ExecutorTest {
 
   @Test
   void purgeIsSucceededOnlyWhenTheQueueIsSeenEmptyAfterAwsSixtySecondWindow() {
-    var called = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted");
+    var called = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted")
+        .answered(T0);
 
     assertThat(executor.verify(List.of(called), queue(1), TARGET, T0.plusSeconds(10)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(executor.verify(List.of(called), queue(0), TARGET, T0.plusSeconds(10)).get(0).outcome()).isEqualTo(ActionOutcome.Pending);
@@ -78,16 +79,19 @@ class ExecutorTest {
     var forged = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted")
         .answered(T0.minusSeconds(3600));
 
-    assertThat(forged.calledBy()).isEqualTo(T0);
-    assertThat(executor.verify(List.of(forged), queue(0), TARGET, T0.plusSeconds(30)).get(0).outcome())
+    assertThat(forged.calledBy(Executor.UNANSWERED_REACH)).as("counts as no answer")
+        .isEqualTo(T0.plus(Executor.UNANSWERED_REACH));
+    assertThat(executor.verify(List.of(forged), queue(0), TARGET, T0.plusSeconds(90)).get(0).outcome())
         .isEqualTo(ActionOutcome.Pending);
   }
 
   @Test
   void aPendingPurgeCanBeJudgedWhenItsWindowEnds_theEarliestOfSeveral() {
     var later = new ActionRecord(T0.plusSeconds(30), ActionType.PurgeQueue, "https://sqs/q", ActionOutcome.Pending,
-        Optional.empty(), "f", "intent", Optional.empty(), List.of());
-    var earlier = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted");
+        Optional.empty(), "f", "intent", Optional.of(Verification.CALLED), List.of()).answered(T0.plusSeconds(30));
+    var earlier = intent(ActionType.PurgeQueue, "https://sqs/q").withReference(Verification.CALLED, "accepted")
+        .answered(T0);
+    var unanswered = intent(ActionType.PurgeQueue, "https://sqs/q");
     var judged = earlier.with(ActionOutcome.Succeeded, "seen empty");
     var stop = intent(ActionType.StopService, "i-1/u.service");
 
@@ -96,6 +100,8 @@ class ExecutorTest {
         .as("a window over when the reconcile started was judged by it").contains(T0.plusSeconds(90));
     assertThat(executor.purgeJudgeableAt(List.of(later, judged), T0)).contains(T0.plusSeconds(90));
     assertThat(executor.purgeJudgeableAt(List.of(judged, stop), T0)).isEmpty();
+    assertThat(executor.purgeJudgeableAt(List.of(unanswered), T0)).as("no answer recorded: the call may have reached"
+        + " AWS until UNANSWERED_REACH after the intent").contains(T0.plus(Executor.UNANSWERED_REACH).plusSeconds(60));
   }
 
   @Test
@@ -114,11 +120,16 @@ class ExecutorTest {
   void anIntentWhoseCallMayNeverHaveBeenMadeIsNeverMadeAgainBlindly() {
     var intent = intent(ActionType.PurgeQueue, "https://sqs/q"); // no reference: the operator stopped before the call
 
-    // Inside AWS's window the call may have been made and AWS may still be deleting: nothing final yet.
+    // Inside AWS's window the call may have been made and AWS may still be deleting: nothing final yet. The call may
+    // have reached AWS until UNANSWERED_REACH after the intent, and its window is counted from there.
     var early = executor.verify(List.of(intent), queue(1), TARGET, T0.plusSeconds(5)).get(0);
-    var verified = executor.verify(List.of(intent), queue(1), TARGET, T0.plus(Verification.PURGE_PATIENCE)).get(0);
+    var windowFromTheIntent = executor.verify(List.of(intent), queue(1), TARGET, T0.plus(Verification.PURGE_PATIENCE))
+        .get(0);
+    var verified = executor.verify(List.of(intent), queue(1), TARGET,
+        T0.plus(Executor.UNANSWERED_REACH).plus(Verification.PURGE_PATIENCE)).get(0);
 
     assertThat(early.outcome()).isEqualTo(ActionOutcome.Pending);
+    assertThat(windowFromTheIntent.outcome()).isEqualTo(ActionOutcome.Pending);
     assertThat(verified.outcome()).isEqualTo(ActionOutcome.Inconclusive);
     assertThat(verified.detail()).contains("may never have been made");
     assertThat(aws.calls).isEmpty();
@@ -131,9 +142,13 @@ class ExecutorTest {
     var intent = intent(ActionType.PurgeQueue, "https://sqs/q");
 
     var stillDeleting = executor.verify(List.of(intent), queue(1), TARGET, T0.plusSeconds(5)).get(0);
-    var deleted = executor.verify(List.of(stillDeleting), queue(0), TARGET, T0.plusSeconds(61)).get(0);
+    var emptyEarly = executor.verify(List.of(stillDeleting), queue(0), TARGET, T0.plusSeconds(61)).get(0);
+    var deleted = executor.verify(List.of(stillDeleting), queue(0), TARGET,
+        T0.plus(Executor.UNANSWERED_REACH).plusSeconds(60)).get(0);
 
     assertThat(stillDeleting.outcome()).isEqualTo(ActionOutcome.Pending);
+    assertThat(emptyEarly.outcome()).as("61 s after the intent: the call may have reached AWS later, and AWS may"
+        + " still delete what a deployment launched now sends").isEqualTo(ActionOutcome.Pending);
     assertThat(deleted.outcome()).isEqualTo(ActionOutcome.Succeeded);
     assertThat(aws.calls).isEmpty();
   }

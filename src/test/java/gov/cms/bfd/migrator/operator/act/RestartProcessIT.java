@@ -20,6 +20,7 @@ import gov.cms.bfd.migrator.operator.testbed.Scenario;
 import gov.cms.bfd.migrator.operator.testbed.TestBed;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -111,8 +112,14 @@ class RestartProcessIT {
 
       try (var successor = OperatorProcess.start(TestBed.get(), second.endpoint(), "b")) {
         var md = awaitStatus(m -> has(m, ConditionTypes.DEPLOYABLE, "True", Reasons.READY_TO_DEPLOY));
-        assertThat(md.getStatus().history.get(0).outcome).isEqualTo(ActionOutcome.Succeeded);
+        var entry = md.getStatus().history.get(0);
+        assertThat(entry.outcome).isEqualTo(ActionOutcome.Succeeded);
         assertThat(md.getStatus().history).hasSize(1);
+        // No answer was recorded, so AWS may have had the call until UNANSWERED_REACH after the intent: the window,
+        // and so Deployable, counts from there.
+        Instant windowEnd = Instant.parse(entry.detail.replaceFirst("(?s).*\\(to ([^)]+)\\).*", "$1"));
+        assertThat(windowEnd).isAfterOrEqualTo(Instant.parse(entry.time).plus(OperatorProcess.UNANSWERED_REACH)
+            .plus(OperatorProcess.PURGE_WINDOW).minusMillis(1));
         assertThat(second.forwarded()).as("purges by the successor").isZero();
       }
     }

@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gov.cms.bfd.migrator.operator.act.Executor;
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
 import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.Condition;
@@ -106,7 +107,7 @@ class StatusComposerTest {
   }
 
   @Test
-  void aMangledAnswerTimeFallsBackToTheIntentsTimeAndKeepsTheEntry() {
+  void aMangledAnswerTimeCountsAsNoAnswerAndKeepsTheEntry() {
     var entry = new HistoryEntry();
     entry.time = "2026-11-26T09:00:00Z";
     entry.action = ActionType.PurgeQueue;
@@ -117,7 +118,7 @@ class StatusComposerTest {
 
     assertThat(records).singleElement().satisfies(r -> {
       assertThat(r.answeredAt()).isEmpty();
-      assertThat(r.calledBy()).isEqualTo(Instant.parse(entry.time));
+      assertThat(r.calledBy(Executor.UNANSWERED_REACH)).isEqualTo(Instant.parse(entry.time).plus(Executor.UNANSWERED_REACH));
     });
   }
 

@@ -25,6 +25,8 @@ public final class OperatorProcess implements AutoCloseable {
   public static final Duration PURGE_WINDOW = Duration.ofSeconds(5);
   /** SQS's counts lag at the tests' timing. */
   public static final Duration COUNTS_LAG = Duration.ofSeconds(3);
+  /** How long after its intent an unanswered call may have reached AWS, for reconciles that take a second. */
+  public static final Duration UNANSWERED_REACH = Duration.ofSeconds(20);
 
   private final Process process;
   private final Path log;
@@ -75,6 +77,7 @@ public final class OperatorProcess implements AutoCloseable {
     // AWS's purge window and counts lag at the timings the tests' realism layer runs them (application.properties).
     builder.environment().put("MIGRATOR_AWS_TIMING_PURGE_WINDOW", PURGE_WINDOW.toSeconds() + "s");
     builder.environment().put("MIGRATOR_AWS_TIMING_COUNTS_LAG", COUNTS_LAG.toSeconds() + "s");
+    builder.environment().put("MIGRATOR_UNANSWERED_REACH", UNANSWERED_REACH.toSeconds() + "s");
     builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
     builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
     builder.environment().putAll(env);
