@@ -2,7 +2,6 @@ package gov.cms.bfd.migrator.operator.reconciler;
 
 import gov.cms.bfd.migrator.operator.act.Executor;
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
-import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
 import gov.cms.bfd.migrator.operator.api.MigratorEnvironment;
@@ -194,15 +193,15 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
 
   /**
    * The plan made again on the whole queue: read now, or, while the queue shows no change, on the read this operator
-   * made at most ObservationMemory.BROWSE_STANDS_FOR ago, as long as that plan runs no purge (one awaiting approval,
-   * say). A purge runs only on a read made in the same reconcile.
+   * made at most ObservationMemory.BROWSE_STANDS_FOR ago, as long as that plan runs nothing (its purge awaits an
+   * approval, say). A purge, and any step planned beside it, runs only on a read made in the same reconcile.
    */
   private Planned planOnWholeQueue(String uid, Observation seen, Settings settings, Input input,
       List<ActionRecord> history, AwsTarget target) {
     var remembered = memory.browse(uid, seen, input.now()).map(read -> observer.withBrowse(seen, read));
     if (remembered.isPresent()) {
       var planned = plan(remembered.get(), settings, input, history);
-      if (planned.plan().next().filter(s -> s.action() == ActionType.PurgeQueue).isEmpty()) {
+      if (planned.plan().next().isEmpty()) {
         return planned;
       }
     }
