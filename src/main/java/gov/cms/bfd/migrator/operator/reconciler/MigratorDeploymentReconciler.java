@@ -2,6 +2,7 @@ package gov.cms.bfd.migrator.operator.reconciler;
 
 import gov.cms.bfd.migrator.operator.act.Executor;
 import gov.cms.bfd.migrator.operator.api.ActionOutcome;
+import gov.cms.bfd.migrator.operator.api.ActionType;
 import gov.cms.bfd.migrator.operator.api.MigratorDeployment;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
 import gov.cms.bfd.migrator.operator.api.MigratorEnvironment;
@@ -172,7 +173,9 @@ public class MigratorDeploymentReconciler implements Reconciler<MigratorDeployme
       seen = onWholeQueue.seen();
       diagnosis = onWholeQueue.diagnosis();
       plan = onWholeQueue.plan();
-    } else {
+    } else if (plan.steps().stream().noneMatch(s -> s.action() == ActionType.PurgeQueue)) {
+      // Nothing left to purge. A purge that waits for something else (the lagging counts still show the read's own
+      // messages in flight, say) keeps the read for when it waits for the read again.
       memory.forgetBrowse(uid);
     }
     var step = plan.next();

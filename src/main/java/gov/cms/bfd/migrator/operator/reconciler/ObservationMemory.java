@@ -33,6 +33,11 @@ public class ObservationMemory {
    * messages from the deploy pipeline for the seconds each read takes.
    */
   static final Duration BROWSE_STANDS_FOR = Duration.ofMinutes(10);
+  /**
+   * The most message text a remembered read may hold (the migrator's messages are a few hundred bytes; SQS allows
+   * 256 KiB each): a larger read is not kept, and the queue is read again on each poll as before.
+   */
+  static final int BROWSE_KEPT_MAX_CHARS = 64 * 1024;
 
   private final Map<String, Recalled> byUid = new ConcurrentHashMap<>();
   /** The last whole-queue read of a resource's queue (at most QueueObserver.BROWSE_MAX messages), by uid. */
@@ -79,13 +84,21 @@ public class ObservationMemory {
     boolean unchanged = queue.get().counted() == browse.counted() && !queue.get().sample().isEmpty()
         && queue.get().sample().stream().allMatch(m -> readIds.contains(m.sqsMessageId()));
     boolean recent = browse.at().plus(BROWSE_STANDS_FOR).isAfter(now) && !browse.at().isAfter(now);
+    if (!recent) {
+      browses.remove(uid, read);
+    }
     return unchanged && recent ? Optional.of(browse) : Optional.empty();
   }
 
-  /** Keeps the whole-queue read of {@code browsed}, or forgets the last one when it holds none (a failed read). */
+  /**
+   * Keeps the whole-queue read of {@code browsed}, or forgets the last one when it holds none (a failed read) or more
+   * than {@link #BROWSE_KEPT_MAX_CHARS} of message text.
+   */
   void rememberBrowse(String uid, Observation browsed) {
     browsed.queue().seenValue().filter(QueueState.Present.class::isInstance).map(QueueState.Present.class::cast)
         .flatMap(q -> q.browse().map(b -> new Read(q.url(), b)))
+        .filter(read -> read.browse().messages().stream().mapToLong(m -> m.body().length()).sum()
+            <= BROWSE_KEPT_MAX_CHARS)
         .ifPresentOrElse(read -> browses.put(uid, read), () -> browses.remove(uid));
   }
 

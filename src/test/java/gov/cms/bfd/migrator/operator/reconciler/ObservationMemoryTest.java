@@ -72,6 +72,17 @@ class ObservationMemoryTest {
     assertThat(memory.browse("uid", seen(URL, 25, QUEUE.subList(0, 20)), now)).as("resource gone").isEmpty();
   }
 
+  @Test
+  void aReadOfMoreThanSixtyFourKibibytesOfMessagesIsNotKept() {
+    String large = "x".repeat(ObservationMemory.BROWSE_KEPT_MAX_CHARS / 25 + 1);
+    List<RawMessage> queue = QUEUE.stream().map(m -> new RawMessage(m.sqsMessageId(), large, m.sentAt())).toList();
+    memory.rememberBrowse("uid", browsed(QUEUE));
+    memory.rememberBrowse("uid", browsed(queue));
+
+    assertThat(memory.browse("uid", seen(URL, 25, queue.subList(0, 20)), READ_AT.plusSeconds(30)))
+        .as("neither the large read nor the one before it").isEmpty();
+  }
+
   private static Observation browsed(List<RawMessage> whole) {
     var queue = new QueueState.Present(URL, whole.size(), 0, 0, whole.subList(0, 20), false)
         .withBrowse(new QueueState.Browse(READ_AT, whole, true, whole.size(), 0, 0));
