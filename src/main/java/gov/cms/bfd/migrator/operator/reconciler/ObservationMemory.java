@@ -102,7 +102,7 @@ public class ObservationMemory {
         .ifPresentOrElse(read -> browses.put(uid, read), () -> browses.remove(uid));
   }
 
-  /** Forgets the resource's whole-queue read: its plan no longer waits for one. */
+  /** Forgets the resource's whole-queue read: nothing is left to purge. */
   void forgetBrowse(String uid) {
     browses.remove(uid);
   }
