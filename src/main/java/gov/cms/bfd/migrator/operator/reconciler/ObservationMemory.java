@@ -4,6 +4,7 @@ import gov.cms.bfd.migrator.operator.api.ConditionTypes;
 import gov.cms.bfd.migrator.operator.api.MigratorDeploymentStatus;
 import gov.cms.bfd.migrator.operator.api.Reasons;
 import gov.cms.bfd.migrator.operator.observe.Observation;
+import gov.cms.bfd.migrator.operator.observe.QueueObserver;
 import gov.cms.bfd.migrator.operator.observe.QueueState;
 import gov.cms.bfd.migrator.operator.report.Conditions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,10 +85,15 @@ public class ObservationMemory {
     boolean unchanged = queue.get().counted() == browse.counted() && !queue.get().sample().isEmpty()
         && queue.get().sample().stream().allMatch(m -> readIds.contains(m.sqsMessageId()));
     boolean recent = browse.at().plus(BROWSE_STANDS_FOR).isAfter(now) && !browse.at().isAfter(now);
-    if (!recent) {
+    // A read that missed messages for a passing reason (some in flight, perhaps its own predecessor's as the lagging
+    // counts still show them; delayed ones; fewer found than counted) would keep asking for approval: only a complete
+    // read, or one stopped at BROWSE_MAX, stands for another.
+    boolean lasting = browse.complete()
+        || (browse.inFlight() == 0 && browse.delayed() == 0 && browse.messages().size() >= QueueObserver.BROWSE_MAX);
+    if (!recent || !lasting) {
       browses.remove(uid, read);
     }
-    return unchanged && recent ? Optional.of(browse) : Optional.empty();
+    return unchanged && recent && lasting ? Optional.of(browse) : Optional.empty();
   }
 
   /**

@@ -73,6 +73,23 @@ class ObservationMemoryTest {
   }
 
   @Test
+  void aReadThatMissedMessagesForAPassingReasonIsNotReused() {
+    Instant now = READ_AT.plusSeconds(30);
+    // The lagging counts still showed the previous read's own message in flight: it asked for approval once.
+    memory.rememberBrowse("uid", browsed(QUEUE, new QueueState.Browse(READ_AT, QUEUE.subList(0, 24), true, 25, 1, 0)));
+    assertThat(memory.browse("uid", seen(URL, 25, QUEUE.subList(0, 20)), now)).as("in flight").isEmpty();
+
+    memory.rememberBrowse("uid", browsed(QUEUE, new QueueState.Browse(READ_AT, QUEUE.subList(0, 24), true, 25, 0, 0)));
+    assertThat(memory.browse("uid", seen(URL, 25, QUEUE.subList(0, 20)), now)).as("fewer than counted").isEmpty();
+
+    List<RawMessage> hundred = IntStream.range(0, 100)
+        .mapToObj(i -> new RawMessage("h" + i, "{}", READ_AT.minusSeconds(600))).toList();
+    memory.rememberBrowse("uid", browsed(hundred, new QueueState.Browse(READ_AT, hundred, false, 130, 0, 0)));
+    assertThat(memory.browse("uid", seen(URL, 130, hundred.subList(0, 20)), now))
+        .as("stopped at the most a read keeps: it lasts").isPresent();
+  }
+
+  @Test
   void aReadOfMoreThanSixtyFourKibibytesOfMessagesIsNotKept() {
     String large = "x".repeat(ObservationMemory.BROWSE_KEPT_MAX_CHARS / 25 + 1);
     List<RawMessage> queue = QUEUE.stream().map(m -> new RawMessage(m.sqsMessageId(), large, m.sentAt())).toList();
@@ -84,8 +101,11 @@ class ObservationMemoryTest {
   }
 
   private static Observation browsed(List<RawMessage> whole) {
-    var queue = new QueueState.Present(URL, whole.size(), 0, 0, whole.subList(0, 20), false)
-        .withBrowse(new QueueState.Browse(READ_AT, whole, true, whole.size(), 0, 0));
+    return browsed(whole, new QueueState.Browse(READ_AT, whole, true, whole.size(), 0, 0));
+  }
+
+  private static Observation browsed(List<RawMessage> whole, QueueState.Browse read) {
+    var queue = new QueueState.Present(URL, read.counted(), 0, 0, whole.subList(0, 20), false).withBrowse(read);
     return Observation.basic(READ_AT, Observed.seen(queue), Observed.seen(List.of()));
   }
 
